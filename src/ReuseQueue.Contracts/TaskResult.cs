@@ -16,7 +16,7 @@ public sealed record TaskResult
     public string? Task { get; init; }
 
     [JsonPropertyName("status")]
-    public required TaskStatus Status { get; init; }
+    public required ExecutionStatus Status { get; init; }
 
     /// <summary>The handler's output when <see cref="Status"/> is succeeded.</summary>
     [JsonPropertyName("output")]
@@ -44,5 +44,5 @@ public sealed record TaskResult
     public DateTimeOffset? FinishedAt { get; init; }
 
     [JsonIgnore]
-    public bool Succeeded => Status == TaskStatus.Succeeded;
+    public bool Succeeded => Status == ExecutionStatus.Succeeded;
 }

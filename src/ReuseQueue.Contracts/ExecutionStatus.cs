@@ -1,7 +1,7 @@
 namespace ReuseQueue.Contracts;
 
 /// <summary>The outcome of a task execution, as the strings "succeeded" and "failed" on the wire.</summary>
-public enum TaskStatus
+public enum ExecutionStatus
 {
     Succeeded,
     Failed,

@@ -1,0 +1,39 @@
+using StackExchange.Redis;
+
+namespace ReuseQueue.Client;
+
+/// <summary>Opens Redis connections that keep retrying in the background instead of failing at start.</summary>
+public static class RedisConnector
+{
+    /// <summary>Builds StackExchange.Redis settings for <paramref name="options"/>.</summary>
+    public static ConfigurationOptions CreateConfiguration(ConnectionOptions options, string clientName)
+    {
+        ConfigurationOptions configuration;
+        try
+        {
+            configuration = ConfigurationOptions.Parse(options.Redis);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ArgumentException(
+                $"REUSEQ_REDIS is not a valid Redis configuration string ({exception.Message}); " +
+                "expected host:port with optional ,ssl=true", exception);
+        }
+
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName = clientName;
+        configuration.ConnectTimeout = 5000;
+        configuration.SyncTimeout = 5000;
+        configuration.AsyncTimeout = 5000;
+        if (options.RedisPassword is not null)
+        {
+            configuration.Password = options.RedisPassword;
+        }
+
+        return configuration;
+    }
+
+    /// <summary>Connects to Redis; the connection reconnects by itself after an outage.</summary>
+    public static async Task<ConnectionMultiplexer> ConnectAsync(ConnectionOptions options, string clientName) =>
+        await ConnectionMultiplexer.ConnectAsync(CreateConfiguration(options, clientName)).ConfigureAwait(false);
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ReuseQueue.Contracts;
+using StackExchange.Redis;
+
+namespace ReuseQueue.Worker;
+
+/// <summary>
+/// Writes the replica's <see cref="ReplicaHeartbeat"/> to Redis every beat interval, with an expiry of
+/// <see cref="ExpiryIntervals"/> intervals so that a replica that dies without a word disappears by itself.
+/// </summary>
+internal sealed class HeartbeatWriter(
+    IDatabase redis, ReplicaOptions options, ReplicaStats stats, TimeProvider timeProvider, ILogger logger)
+{
+    /// <summary>How many beat intervals a heartbeat outlives its last write.</summary>
+    public const int ExpiryIntervals = 5;
+
+    private readonly RedisKeys _keys = options.Connection.Keys;
+    private readonly string _host = Environment.MachineName;
+    private readonly string? _version = typeof(HeartbeatWriter).Assembly.GetName().Version?.ToString();
+    private bool _failing;
+
+    public ReplicaState State { get; set; } = ReplicaState.Running;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval, timeProvider);
+        do
+        {
+            await BeatAsync().ConfigureAwait(false);
+        }
+        while (await WaitForNextTickAsync(timer, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task BeatAsync()
+    {
+        var heartbeat = new ReplicaHeartbeat
+        {
+            Environment = options.Environment,
+            ReplicaId = options.ReplicaId,
+            State = State,
+            StartedAt = stats.StartedAt,
+            BeatAt = timeProvider.GetUtcNow(),
+            InFlight = stats.InFlight,
+            Concurrency = options.Concurrency,
+            LastTaskFinishedAt = stats.LastTaskFinishedAt,
+            TasksDone = stats.TasksDone,
+            Image = options.Image,
+            Version = _version,
+            Host = _host,
+            Pid = Environment.ProcessId,
+            Priority = options.Priority,
+        };
+
+        try
+        {
+            var batch = redis.CreateBatch();
+            var write = batch.StringSetAsync(
+                _keys.Heartbeat(options.Environment, options.ReplicaId),
+                JsonSerializer.SerializeToUtf8Bytes(heartbeat, WireJson.Options),
+                options.HeartbeatInterval * ExpiryIntervals);
+            var index = batch.SetAddAsync(_keys.Replicas(options.Environment), options.ReplicaId);
+            batch.Execute();
+            await Task.WhenAll(write, index).ConfigureAwait(false);
+            if (_failing)
+            {
+                _failing = false;
+                Log.HeartbeatRestored(logger);
+            }
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            if (!_failing)
+            {
+                _failing = true;
+                Log.HeartbeatFailed(logger, exception);
+            }
+        }
+    }
+
+    /// <summary>Deletes the heartbeat so the autoscaler sees the replica gone at once.</summary>
+    public async Task RemoveAsync()
+    {
+        try
+        {
+            await Task.WhenAll(
+                redis.KeyDeleteAsync(_keys.Heartbeat(options.Environment, options.ReplicaId)),
+                redis.SetRemoveAsync(_keys.Replicas(options.Environment), options.ReplicaId)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            Log.HeartbeatRemovalFailed(logger, exception);
+        }
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
