@@ -33,7 +33,7 @@ public sealed record ReplicaOptions
 
     /// <summary>
     /// The consumer priority (<c>REUSEQ_PRIORITY</c>). RabbitMQ fills higher-priority consumers first, so
-    /// older replicas get higher values; the default derives it from the start time, falling with age rank.
+    /// older replicas get higher values; the default is <see cref="ConsumerPriority.ForStartTime"/>.
     /// </summary>
     public int Priority { get; init; }
 
@@ -83,7 +83,7 @@ public sealed record ReplicaOptions
                 ? id
                 : $"{System.Environment.MachineName}-{System.Environment.ProcessId}",
             Concurrency = ReadInt(read, "REUSEQ_CONCURRENCY", 1, minimum: 1, maximum: ushort.MaxValue, problems),
-            Priority = ReadInt(read, "REUSEQ_PRIORITY", DefaultPriority(startedAt), int.MinValue, int.MaxValue, problems),
+            Priority = ReadInt(read, "REUSEQ_PRIORITY", ConsumerPriority.ForStartTime(startedAt), int.MinValue, int.MaxValue, problems),
             Retries = ReadInt(read, "REUSEQ_RETRIES", 0, minimum: 0, maximum: 100, problems),
             GracePeriod = ReadMilliseconds(read, "REUSEQ_GRACE_PERIOD_MS", DefaultGracePeriod, problems),
             HeartbeatInterval = ReadMilliseconds(read, "REUSEQ_HEARTBEAT_INTERVAL_MS", DefaultHeartbeatInterval, problems),
@@ -100,16 +100,6 @@ public sealed record ReplicaOptions
         }
 
         return options;
-    }
-
-    /// <summary>
-    /// A consumer priority that falls with start time in steps of 100 ms, so a replica started later
-    /// ranks below every older one. It stays within the 32-bit range for about 6 years after 2025.
-    /// </summary>
-    public static int DefaultPriority(DateTimeOffset startedAt)
-    {
-        var tenths = (startedAt - new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)).Ticks / (TimeSpan.TicksPerMillisecond * 100);
-        return (int)Math.Clamp(-tenths, int.MinValue + 1, 0);
     }
 
     private static ConnectionOptions ReadConnection(Func<string, string?> read, List<string> problems)

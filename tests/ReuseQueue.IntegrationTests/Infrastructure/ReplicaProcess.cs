@@ -41,7 +41,13 @@ public sealed partial class ReplicaProcess : IAsyncDisposable
     public static string WorkerAssemblyPath =>
         Path.Combine(AppContext.BaseDirectory, "ReuseQueue.ExampleWorker.dll");
 
-    public static ReplicaProcess Start(string replicaId, IReadOnlyDictionary<string, string> variables)
+    public static string CliAssemblyPath => Path.Combine(AppContext.BaseDirectory, "reuseq.dll");
+
+    public static ReplicaProcess Start(string replicaId, IReadOnlyDictionary<string, string> variables) =>
+        StartDotnet(replicaId, variables, WorkerAssemblyPath);
+
+    /// <summary>Starts <c>dotnet</c> with the given assembly and arguments, e.g. the CLI running <c>up</c>.</summary>
+    public static ReplicaProcess StartDotnet(string name, IReadOnlyDictionary<string, string> variables, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -49,14 +55,18 @@ public sealed partial class ReplicaProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(WorkerAssemblyPath);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in variables)
         {
             startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var replica = new ReplicaProcess(replicaId, process);
+        var replica = new ReplicaProcess(name, process);
         process.OutputDataReceived += (_, e) => replica.Append(e.Data);
         process.ErrorDataReceived += (_, e) => replica.Append(e.Data);
         process.Start();
@@ -86,6 +96,9 @@ public sealed partial class ReplicaProcess : IAsyncDisposable
 
         throw new TimeoutException($"Replica {ReplicaId} wrote no heartbeat within {timeout}:\n{Output}");
     }
+
+    /// <summary>Sends SIGKILL: the process dies at once, without any cleanup.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: false);
 
     /// <summary>Sends SIGTERM, the signal a replica driver uses to ask for a drain.</summary>
     public void Terminate()

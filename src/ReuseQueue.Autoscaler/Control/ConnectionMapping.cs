@@ -1,0 +1,18 @@
+using ReuseQueue.Client;
+using ReuseQueue.Core.Configuration;
+
+namespace ReuseQueue.Autoscaler.Control;
+
+/// <summary>Turns a config file's broker and Redis settings into client connection options.</summary>
+public static class ConnectionMapping
+{
+    public static ConnectionOptions ToConnectionOptions(this AutoscalerConfig config) => new()
+    {
+        AmqpUri = config.Broker.AmqpUri,
+        AmqpUser = config.Broker.User,
+        AmqpPassword = config.Broker.Password,
+        Redis = config.Redis.Configuration,
+        RedisPassword = config.Redis.Password,
+        KeyPrefix = config.Redis.KeyPrefix,
+    };
+}

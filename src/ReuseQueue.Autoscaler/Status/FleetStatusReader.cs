@@ -1,0 +1,75 @@
+using System.Text.Json;
+using ReuseQueue.Autoscaler.Control;
+using ReuseQueue.Autoscaler.Drivers;
+using ReuseQueue.Autoscaler.Observation;
+using ReuseQueue.Contracts;
+using ReuseQueue.Core.Configuration;
+using StackExchange.Redis;
+
+namespace ReuseQueue.Autoscaler.Status;
+
+/// <summary>
+/// Reads the state of every configured environment the way the autoscaler sees it: queue depth,
+/// the driver's replicas joined with their heartbeats, and the last decision with its reason.
+/// </summary>
+public sealed class FleetStatusReader(
+    IQueueObserver queues, HeartbeatObserver heartbeats, IReplicaDriver driver, IConnectionMultiplexer redis,
+    TimeProvider timeProvider)
+{
+    public async Task<IReadOnlyList<EnvironmentStatus>> ReadAsync(AutoscalerConfig config, CancellationToken cancellationToken)
+    {
+        var names = config.Environments.Select(environment => environment.Name).ToList();
+        var observed = await queues.ObserveAsync(names, cancellationToken).ConfigureAwait(false);
+        var snapshot = await heartbeats.ReadAsync(names, cancellationToken).ConfigureAwait(false);
+        var replicas = await driver.ListAsync(cancellationToken).ConfigureAwait(false);
+        var decisions = await ReadDecisionsAsync(new RedisKeys(config.Redis.KeyPrefix)).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+
+        return config.Environments.Select(environment =>
+        {
+            var beats = snapshot.For(environment.Name);
+            var rows = replicas
+                .Where(replica => replica.Environment == environment.Name)
+                .OrderBy(replica => replica.StartedAt)
+                .Select(replica => Describe(replica, beats.GetValueOrDefault(replica.ReplicaId), environment.Policy.Concurrency, now))
+                .ToList();
+            return new EnvironmentStatus(
+                environment.Name, environment.Policy, observed[environment.Name], rows,
+                decisions.GetValueOrDefault(environment.Name));
+        }).ToList();
+    }
+
+    private static ReplicaStatus Describe(ManagedReplica replica, ReplicaHeartbeat? heartbeat, int concurrency, DateTimeOffset now)
+    {
+        var state = !replica.IsRunning ? "exited"
+            : heartbeat is null ? "starting"
+            : heartbeat.State == ReplicaState.Draining ? "draining"
+            : heartbeat.InFlight > 0 ? "busy"
+            : "idle";
+        TimeSpan? idleFor = state == "idle" ? now - (heartbeat!.LastTaskFinishedAt ?? heartbeat.StartedAt) : null;
+        return new ReplicaStatus(
+            replica.ReplicaId, state, heartbeat?.InFlight ?? 0, heartbeat?.Concurrency ?? concurrency, idleFor,
+            replica.StartedAt, replica.RuntimeId, replica.Image, heartbeat?.TasksDone ?? 0);
+    }
+
+    private async Task<Dictionary<string, DecisionRecord>> ReadDecisionsAsync(RedisKeys keys)
+    {
+        var decisions = new Dictionary<string, DecisionRecord>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var entry in await redis.GetDatabase().HashGetAllAsync(keys.Decisions).ConfigureAwait(false))
+            {
+                if (JsonSerializer.Deserialize<DecisionRecord>((string)entry.Value!, WireJson.Options) is { } record)
+                {
+                    decisions[entry.Name!] = record;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is RedisException or JsonException or TimeoutException)
+        {
+            // Status still shows queues and replicas without the decisions.
+        }
+
+        return decisions;
+    }
+}

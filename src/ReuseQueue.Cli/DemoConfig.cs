@@ -1,0 +1,23 @@
+namespace ReuseQueue.Cli;
+
+internal static class DemoConfig
+{
+    /// <summary>The demo's config: one environment with short TTLs so a whole cycle fits in about a minute.</summary>
+    public static string Render(string workerDll, string keyPrefix) => $"""
+        # Written by `reuseq demo`; short TTLs so that the whole cycle fits in about a minute.
+        redis:
+          key_prefix: "{keyPrefix}"
+        autoscaler:
+          driver: process
+          tick_interval: 500ms
+          heartbeat_timeout: 5s
+          grace_period: 10s
+        environments:
+          - name: demo
+            command: ["dotnet", "{workerDll}"]
+            replicas: [1, 4]
+            concurrency: 2
+            scaledown_ttl: 4s
+            idle_ttl: 10s
+        """;
+}
