@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReuseQueue.Client;
 
 namespace ReuseQueue.Worker;
 
@@ -25,7 +26,19 @@ public static class ReplicaHost
         }
 
         using var host = Build(registry, options, args);
-        await host.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+        }
+        catch (BrokerConnectionException exception)
+        {
+            // The replica exits non-zero so the autoscaler counts it as a crash and backs off.
+            await Console.Error.WriteLineAsync(
+                $"Replica {options.ReplicaId} of environment {options.Environment} could not start: {exception.Message}")
+                .ConfigureAwait(false);
+            return 1;
+        }
+
         return 0;
     }
 
@@ -42,6 +55,9 @@ public static class ReplicaHost
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
+
+        // A start failure is reported once, in words, by RunAsync; the host would log it again with the whole stack.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.GracePeriod + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(options);
