@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Starts, reports and stops the RabbitMQ broker and the Redis server that
-# ReuseQueue runs against on one machine (local runs, integration tests, CI).
+# Starts, reports and stops the services that ReuseQueue runs against on one
+# machine (local runs, integration tests, CI): the RabbitMQ broker, the Redis
+# server and, on request, a Docker engine for container replicas.
 #
-# Usage: infra/services.sh up|status|down
+# Usage: infra/services.sh up|status|down [SERVICE...]
 #
 #   up      Reuse each service that already responds at its configured address.
-#           Otherwise install it with apt-get if missing, start it on loopback,
-#           wait until it is ready and record that this script started it.
+#           Otherwise install it with apt-get if missing, start it, wait until
+#           it is ready and record that this script started it.
 #   status  Print whether each service is reachable and who started it.
 #           Exits 1 when a service is not reachable.
 #   down    Stop only the services that this script started.
+#
+# SERVICE is rabbitmq, redis, docker or all. Without one, `up` acts on rabbitmq
+# and redis, and on docker too when REUSEQ_DOCKER=1. `status` also reports an
+# engine that this script started, and `down` stops everything it started.
+#   infra/services.sh up docker     start or reuse the Docker engine only
+#   infra/services.sh up all        all three services
 #
 # Environment (defaults in brackets):
 #   REUSEQ_AMQP_HOST [127.0.0.1]     RabbitMQ host, AMQP and management API
@@ -17,18 +24,28 @@
 #   REUSEQ_MANAGEMENT_PORT [15672]   RabbitMQ management HTTP API port
 #   REUSEQ_REDIS_HOST [127.0.0.1]    Redis host
 #   REUSEQ_REDIS_PORT [6379]         Redis port
+#   REUSEQ_DOCKER [0]                1 adds docker to the services of a plain `up`
+#   DOCKER_HOST [unix:///var/run/docker.sock]  Docker engine address
 #   REUSEQ_SERVICES_WAIT_SECONDS [120]  max wait for a started service to be ready
 #
 # A host that is not a loopback address is only checked for reachability:
-# this script never installs or starts anything for it.
+# this script never installs or starts anything for it. Likewise an engine at a
+# DOCKER_HOST that is not a unix:// socket is only checked, so set DOCKER_HOST
+# to use an engine that runs elsewhere (rootless, remote, Docker Desktop).
 #
 # Installing and starting RabbitMQ needs root, because apt-get needs root and
 # the broker runs as the `rabbitmq` user. RabbitMQ keeps the data and log
 # paths of the Debian package (/var/lib/rabbitmq, /var/log/rabbitmq). Redis
 # keeps no data: it starts with persistence off.
 #
-# Records of what this script started, the Redis pid and log files, and the
-# apt-get output live in .run/services/ at the repository root.
+# The Docker engine is Debian's docker.io package. This script starts dockerd
+# without the default bridge network and with iptables and IP forwarding off,
+# so a container has no network of its own: run it with `--network host`. Its
+# images and containers live in /var/lib/reuseq-docker, apart from any other
+# engine's.
+#
+# Records of what this script started, the Redis and dockerd pid and log
+# files, and the apt-get output live in .run/services/ at the repository root.
 
 set -euo pipefail
 
@@ -42,11 +59,13 @@ REDIS_HOST=${REUSEQ_REDIS_HOST:-127.0.0.1}
 REDIS_PORT=${REUSEQ_REDIS_PORT:-6379}
 WAIT_SECONDS=${REUSEQ_SERVICES_WAIT_SECONDS:-120}
 
+DOCKER_OPT_IN=${REUSEQ_DOCKER:-0}
+
 # Services in start order, and `down` stops them in reverse order. Every name N in
 # this list has the functions N_up, N_status and N_down, which the command
-# dispatch at the end of this file calls. A new service (for example a Docker
-# engine) gets its own section with those three functions and an entry here.
-SERVICES=(rabbitmq redis)
+# dispatch at the end of this file calls. A new service gets its own section
+# with those three functions and an entry here.
+SERVICES=(rabbitmq redis docker)
 
 # ---------------------------------------------------------------------------
 # Shared helpers
@@ -92,7 +111,7 @@ tcp_reachable() {
 
 require_root() {
     if [[ $(id -u) -ne 0 ]]; then
-        fail "$1 needs root; run: sudo $0 ${COMMAND}"
+        fail "$1 needs root; run: sudo $0 $COMMAND_LINE"
     fi
 }
 
@@ -203,10 +222,12 @@ apt_install() {
     fi
 
     progress "apt-get: installing $* (output in $APT_LOG)"
+    # With pipefail, a failed apt-get fails the pipeline. PIPESTATUS must be read
+    # in the || branch, because any later command replaces it.
     local status=0
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        -o APT::Status-Fd=3 "$@" 3>&1 >>"$APT_LOG" 2>&1 | print_apt_progress || true
-    status=${PIPESTATUS[0]}
+        -o APT::Status-Fd=3 "$@" 3>&1 >>"$APT_LOG" 2>&1 | print_apt_progress ||
+        status=${PIPESTATUS[0]}
     if ((status != 0)); then
         fail "apt-get install $* failed with exit code $status; read $APT_LOG"
     fi
@@ -588,14 +609,255 @@ redis_down() {
 }
 
 # ---------------------------------------------------------------------------
+# Docker engine
+# ---------------------------------------------------------------------------
+
+DOCKER_ADDRESS=${DOCKER_HOST:-unix:///var/run/docker.sock}
+DOCKER_DATA_ROOT=/var/lib/reuseq-docker
+# containerd's socket paths live under the exec root, and a Unix socket path is
+# limited to 108 bytes, so the exec root stays short.
+DOCKER_EXEC_ROOT=/run/reuseq-docker
+DOCKER_PID_FILE="$STATE_DIR/docker.pid"
+DOCKER_LOG="$STATE_DIR/docker.log"
+DOCKER_STOP_SECONDS=60
+
+# Prints the server version of the engine at DOCKER_ADDRESS. Fails when no
+# engine responds within 10 seconds.
+docker_engine_version() {
+    if command -v docker >/dev/null; then
+        timeout 10 docker --host "$DOCKER_ADDRESS" version --format '{{.Server.Version}}' 2>/dev/null
+        return
+    fi
+    # Without the CLI, a Unix socket can still be checked through the API's ping endpoint.
+    [[ $DOCKER_ADDRESS == unix://* ]] && command -v curl >/dev/null || return 1
+    local reply
+    reply=$(curl --silent --fail --max-time 10 --unix-socket "${DOCKER_ADDRESS#unix://}" \
+        http://localhost/_ping 2>/dev/null) || return 1
+    [[ $reply == OK ]] && echo "unknown version (no docker CLI installed)"
+}
+
+# Succeeds when the pid names a live dockerd process (a zombie counts as exited).
+dockerd_process_alive() {
+    local pid=$1 stat
+    [[ $pid =~ ^[0-9]+$ && $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != Z ]]
+}
+
+# Prints the pids of running dockerd processes, one a line.
+dockerd_pids() {
+    local comm_file pid
+    for comm_file in /proc/[0-9]*/comm; do
+        pid=${comm_file#/proc/}
+        pid=${pid%/comm}
+        if dockerd_process_alive "$pid"; then
+            echo "$pid"
+        fi
+    done
+}
+
+docker_other_engines_hint() {
+    echo "to use an engine that runs elsewhere, set DOCKER_HOST to its address (for example unix:///run/user/1000/docker.sock or tcp://127.0.0.1:2375)"
+}
+
+docker_start() {
+    local socket=${DOCKER_ADDRESS#unix://}
+    require_root "starting the Docker engine"
+    # /usr/local/bin/docker or another CLI may exist without the engine, so the
+    # package is installed when dockerd is missing, whatever `docker` is.
+    ensure_commands dockerd:docker.io docker:docker.io
+    mkdir -p "$STATE_DIR" "$DOCKER_DATA_ROOT" "$DOCKER_EXEC_ROOT" "$(dirname -- "$socket")"
+
+    # The CLI from the package may reach an engine that the earlier check could not.
+    local version
+    if version=$(docker_engine_version); then
+        echo "docker: reused engine $version at $DOCKER_ADDRESS"
+        return
+    fi
+
+    # dockerd replaces an existing socket file, so a second engine would take
+    # the socket away from one that is still starting.
+    local other_pids
+    other_pids=$(dockerd_pids | tr '\n' ' ')
+    if [[ -n $other_pids ]]; then
+        fail "docker: dockerd already runs (pid ${other_pids% }) but no engine responds at $DOCKER_ADDRESS; wait until it is ready, stop it, or set DOCKER_HOST to its socket"
+    fi
+
+    progress "docker: starting dockerd at $DOCKER_ADDRESS (data in $DOCKER_DATA_ROOT, log $DOCKER_LOG)"
+    # Containers of ReuseQueue use host networking only. Without the default
+    # bridge and with iptables and IP forwarding off, the engine changes no
+    # firewall rule, network interface or kernel setting of this host.
+    # setsid puts the daemon in its own session, so it outlives this script
+    # and a Ctrl+C in the terminal does not reach it. A script runs without job
+    # control, so the background child is no process group leader and setsid
+    # runs dockerd without a fork: $! is the daemon's pid.
+    setsid dockerd \
+        --host "$DOCKER_ADDRESS" \
+        --iptables=false --ip-forward=false --bridge=none \
+        --data-root "$DOCKER_DATA_ROOT" --exec-root "$DOCKER_EXEC_ROOT" \
+        --pidfile "$DOCKER_PID_FILE" \
+        </dev/null >>"$DOCKER_LOG" 2>&1 &
+    local pid=$!
+
+    # Record before waiting, so `down` can stop an engine that never got ready.
+    write_record docker "pid=$pid" "address=$DOCKER_ADDRESS" "data_root=$DOCKER_DATA_ROOT"
+
+    local deadline=$((SECONDS + WAIT_SECONDS))
+    progress "docker: waiting up to ${WAIT_SECONDS}s for the engine to respond"
+    until version=$(docker_engine_version); do
+        if ! dockerd_process_alive "$pid"; then
+            remove_record docker
+            fail "docker: dockerd (pid $pid) exited during startup; read $DOCKER_LOG"
+        fi
+        if ((SECONDS >= deadline)); then
+            fail "docker: no response from the engine at $DOCKER_ADDRESS after ${WAIT_SECONDS}s; read $DOCKER_LOG, and stop it with 'infra/services.sh down docker'"
+        fi
+        sleep 0.5
+    done
+
+    echo "docker: started engine $version at $DOCKER_ADDRESS (pid $pid, log $DOCKER_LOG)"
+    progress "docker: $(docker_other_engines_hint)"
+}
+
+docker_up() {
+    local version
+    if version=$(docker_engine_version); then
+        if started_here docker "$DOCKER_ADDRESS" && dockerd_process_alive "$(record_value docker pid)"; then
+            echo "docker: already running engine $version at $DOCKER_ADDRESS, $(describe_owner docker "$DOCKER_ADDRESS")"
+        else
+            echo "docker: reused engine $version at $DOCKER_ADDRESS"
+        fi
+        return
+    fi
+
+    if [[ $DOCKER_ADDRESS != unix://* ]]; then
+        fail "docker: no engine responds at DOCKER_HOST=$DOCKER_ADDRESS; this script starts an engine on a Unix socket only, so start the engine there, or unset DOCKER_HOST to start one at unix:///var/run/docker.sock"
+    fi
+
+    # There is one record per service, so an engine this script started at
+    # another address must be stopped first, or `down` would lose track of it.
+    if has_record docker && ! started_here docker "$DOCKER_ADDRESS" &&
+        dockerd_process_alive "$(record_value docker pid)"; then
+        fail "docker: this script already runs an engine at $(record_value docker address); run 'infra/services.sh down docker' first to start one at $DOCKER_ADDRESS"
+    fi
+    if started_here docker "$DOCKER_ADDRESS" && dockerd_process_alive "$(record_value docker pid)"; then
+        fail "docker: dockerd (pid $(record_value docker pid)) started by this script runs but does not respond at $DOCKER_ADDRESS; read $DOCKER_LOG, or stop it with 'infra/services.sh down docker'"
+    fi
+    remove_record docker
+    docker_start
+}
+
+docker_status() {
+    local owner version
+    owner=$(describe_owner docker "$DOCKER_ADDRESS")
+    if version=$(docker_engine_version); then
+        if started_here docker "$DOCKER_ADDRESS" && ! dockerd_process_alive "$(record_value docker pid)"; then
+            owner="not started by infra/services.sh (the dockerd it started, pid $(record_value docker pid), is gone)"
+        fi
+        echo "docker: engine $version responds at $DOCKER_ADDRESS, $owner"
+        return
+    fi
+
+    if started_here docker "$DOCKER_ADDRESS"; then
+        echo "docker: no engine responds at $DOCKER_ADDRESS, but recorded as $owner; read $DOCKER_LOG"
+    else
+        echo "docker: no engine responds at $DOCKER_ADDRESS"
+    fi
+    return 1
+}
+
+# Stops the dockerd this script started, whatever DOCKER_HOST is now. The engine
+# stops its running containers before it exits.
+docker_down() {
+    if ! has_record docker; then
+        if docker_engine_version >/dev/null; then
+            echo "docker: left running at $DOCKER_ADDRESS (not started by infra/services.sh)"
+        else
+            echo "docker: not running"
+        fi
+        return
+    fi
+
+    local address pid
+    address=$(record_value docker address)
+    pid=$(record_value docker pid)
+    if ! dockerd_process_alive "$pid"; then
+        remove_record docker
+        echo "docker: already stopped at $address (removed the record)"
+        return
+    fi
+
+    require_root "stopping the Docker engine"
+    progress "docker: stopping dockerd (pid $pid) and its containers"
+    kill -TERM "$pid"
+    local deadline=$((SECONDS + DOCKER_STOP_SECONDS))
+    while dockerd_process_alive "$pid"; do
+        if ((SECONDS >= deadline)); then
+            fail "docker: dockerd (pid $pid) still runs ${DOCKER_STOP_SECONDS}s after SIGTERM; read $DOCKER_LOG"
+        fi
+        sleep 0.5
+    done
+    remove_record docker
+    echo "docker: stopped at $address"
+}
+
+# ---------------------------------------------------------------------------
 # Command dispatch
 # ---------------------------------------------------------------------------
 
-COMMAND=${1:-}
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 up|status|down" >&2
+usage() {
+    echo "usage: $0 up|status|down [rabbitmq|redis|docker|all]..." >&2
     exit 2
+}
+
+COMMAND=${1:-}
+[[ $# -ge 1 ]] || usage
+shift
+COMMAND_LINE="$COMMAND${*:+ $*}"
+
+if [[ $DOCKER_OPT_IN != 0 && $DOCKER_OPT_IN != 1 ]]; then
+    fail "REUSEQ_DOCKER must be 0 or 1, got '$DOCKER_OPT_IN'"
 fi
+
+# The services that each command acts on without arguments.
+DEFAULT_SERVICES=(rabbitmq redis)
+if [[ $DOCKER_OPT_IN == 1 ]]; then
+    DEFAULT_SERVICES+=(docker)
+fi
+case $COMMAND in
+    up) ;;
+    status)
+        # An engine that this script started is reported even when not requested.
+        if [[ $DOCKER_OPT_IN == 0 ]] && has_record docker; then
+            DEFAULT_SERVICES+=(docker)
+        fi
+        ;;
+    down) DEFAULT_SERVICES=("${SERVICES[@]}") ;;
+    *) usage ;;
+esac
+
+# The named services, in the order of SERVICES whatever the order of the arguments.
+requested=()
+for argument in "$@"; do
+    case " all ${SERVICES[*]} " in
+        *" $argument "*) ;;
+        *)
+            echo "services.sh: error: unknown service '$argument'; expected one of: ${SERVICES[*]} all" >&2
+            usage
+            ;;
+    esac
+    requested+=("$argument")
+done
+if ((${#requested[@]} == 0)); then
+    requested=("${DEFAULT_SERVICES[@]}")
+fi
+SELECTED=()
+for service in "${SERVICES[@]}"; do
+    case " ${requested[*]} " in
+        *" $service "* | *" all "*) SELECTED+=("$service") ;;
+    esac
+done
 
 require_port REUSEQ_AMQP_PORT "$AMQP_PORT"
 require_port REUSEQ_MANAGEMENT_PORT "$MANAGEMENT_PORT"
@@ -606,24 +868,20 @@ fi
 
 case $COMMAND in
     up)
-        for service in "${SERVICES[@]}"; do
+        for service in "${SELECTED[@]}"; do
             "${service}_up"
         done
         ;;
     status)
         exit_code=0
-        for service in "${SERVICES[@]}"; do
+        for service in "${SELECTED[@]}"; do
             "${service}_status" || exit_code=1
         done
         exit "$exit_code"
         ;;
     down)
-        for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-            "${SERVICES[i]}_down"
+        for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
+            "${SELECTED[i]}_down"
         done
-        ;;
-    *)
-        echo "usage: $0 up|status|down" >&2
-        exit 2
         ;;
 esac

@@ -38,11 +38,11 @@ internal static partial class AutoscalerLog
     [LoggerMessage(2022, LogLevel.Information, "{Environment}: stopping replica {ReplicaId}: {Reason}")]
     public static partial void StoppingReplica(ILogger logger, string environment, string replicaId, string reason);
 
-    [LoggerMessage(2023, LogLevel.Information, "{Environment}: replica {ReplicaId} stopped with exit code {ExitCode}")]
-    public static partial void ReplicaStopped(ILogger logger, string environment, string replicaId, int? exitCode);
+    [LoggerMessage(2023, LogLevel.Information, "{Environment}: replica {ReplicaId} stopped, exit code {ExitCode}")]
+    public static partial void ReplicaStopped(ILogger logger, string environment, string replicaId, string exitCode);
 
-    [LoggerMessage(2024, LogLevel.Warning, "{Environment}: replica {ReplicaId} exited unasked with exit code {ExitCode} {Detail}; it is replaced if the policy needs it")]
-    public static partial void ReplicaExited(ILogger logger, string environment, string replicaId, int? exitCode, string? detail);
+    [LoggerMessage(2024, LogLevel.Warning, "{Environment}: replica {ReplicaId} exited unexpectedly: {Detail}; it is replaced if the policy needs it")]
+    public static partial void ReplicaExited(ILogger logger, string environment, string replicaId, string detail);
 
     [LoggerMessage(2025, LogLevel.Error, "{Environment}: stopping or removing replica {ReplicaId} failed")]
     public static partial void ReplicaStopFailed(ILogger logger, Exception exception, string environment, string replicaId);
@@ -55,6 +55,9 @@ internal static partial class AutoscalerLog
 
     [LoggerMessage(2031, LogLevel.Error, "Config {Path} changed but is invalid; the last good config stays in force. Fix these problems:\n{Problems}")]
     public static partial void ConfigReloadRejected(ILogger logger, string path, string problems);
+
+    [LoggerMessage(2032, LogLevel.Warning, "{Environment}: the command, image, concurrency, retries or payload limit changed; running replicas keep the old settings until they are replaced, and new replicas get the new ones. Run `reuseq down` and restart `reuseq up` to replace them all now")]
+    public static partial void ReplicaSettingsChanged(ILogger logger, string environment);
 
     [LoggerMessage(2040, LogLevel.Warning, "The management API at {Url} is unreachable ({Error}); reading queue depth with AMQP passive declares, which see ready messages only")]
     public static partial void ManagementApiUnreachable(ILogger logger, Uri url, string error);

@@ -3,7 +3,7 @@ namespace ReuseQueue.Cli;
 internal static class DemoConfig
 {
     /// <summary>The demo's config: one environment with short TTLs so a whole cycle fits in about a minute.</summary>
-    public static string Render(string workerDll, string keyPrefix) => $"""
+    public static string Render(string environment, string workerDll, string keyPrefix) => $"""
         # Written by `reuseq demo`; short TTLs so that the whole cycle fits in about a minute.
         redis:
           key_prefix: "{keyPrefix}"
@@ -13,7 +13,7 @@ internal static class DemoConfig
           heartbeat_timeout: 5s
           grace_period: 10s
         environments:
-          - name: demo
+          - name: {environment}
             command: ["dotnet", "{workerDll}"]
             replicas: [1, 4]
             concurrency: 2

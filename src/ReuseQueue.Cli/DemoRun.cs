@@ -11,7 +11,7 @@ namespace ReuseQueue.Cli;
 /// <summary>One run of the demo: its config, autoscaler, burst, live view and summary.</summary>
 internal sealed class DemoRun(int burst)
 {
-    private const string Environment = "demo";
+    private readonly string _environment = $"demo-{Guid.NewGuid().ToString("N")[..6]}";
     private readonly Stopwatch _clock = new();
     private readonly List<string> _events = [];
     private int _peak;
@@ -39,7 +39,7 @@ internal sealed class DemoRun(int burst)
         var workDirectory = Directory.CreateTempSubdirectory("reuseq-demo-").FullName;
         var prefix = $"reuseq-demo-{Guid.NewGuid().ToString("N")[..6]}:";
         var configPath = Path.Combine(workDirectory, "demo.yaml");
-        await File.WriteAllTextAsync(configPath, DemoConfig.Render(workerDll, prefix), cancellationToken);
+        await File.WriteAllTextAsync(configPath, DemoConfig.Render(_environment, workerDll, prefix), cancellationToken);
         PrintIntroduction(configPath);
 
         using var loggerFactory = CliLogging.Create(LogLevel.Warning);
@@ -54,9 +54,16 @@ internal sealed class DemoRun(int burst)
             return CliOutput.Error([exception.Message]);
         }
 
-        await using (instance)
+        try
         {
-            return await RunWithAutoscalerAsync(instance, configPath, cancellationToken);
+            await using (instance)
+            {
+                return await RunWithAutoscalerAsync(instance, configPath, cancellationToken);
+            }
+        }
+        finally
+        {
+            await DemoCleanup.RunAsync(configPath, _environment, workDirectory);
         }
     }
 
@@ -73,7 +80,7 @@ internal sealed class DemoRun(int burst)
         var done = 0;
         var calls = Enumerable.Range(0, burst).Select(async _ =>
         {
-            var result = await client.RunAsync<object, object>(Environment, "sleep", new { milliseconds = 500 },
+            var result = await client.RunAsync<object, object>(_environment, "sleep", new { milliseconds = 500 },
                 new RunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken);
             Interlocked.Increment(ref done);
             return result;
@@ -84,7 +91,7 @@ internal sealed class DemoRun(int burst)
         var finished = false;
         while (_clock.Elapsed < giveUpAt && !cancellationToken.IsCancellationRequested)
         {
-            var status = (await instance.Status.ReadAsync(config, cancellationToken))[0];
+            var status = (await instance.Status.ReadAsync(config, cancellationToken)).Environments[0];
             var running = status.Replicas.Count(replica => replica.State != "exited");
             if (running > _peak)
             {
@@ -112,6 +119,11 @@ internal sealed class DemoRun(int burst)
 
         await stopAutoscaler.CancelAsync();
         await loop;
+        foreach (var replica in await instance.Driver.ListAsync(CancellationToken.None))
+        {
+            await instance.Driver.StopAsync(replica, TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
         PrintSummary(burstTask, finished);
         return finished && burstTask.IsCompletedSuccessfully ? ExitCodes.Success : ExitCodes.Failed;
     }
@@ -132,9 +144,9 @@ internal sealed class DemoRun(int burst)
 
     private void PrintIntroduction(string configPath)
     {
-        Console.WriteLine("ReuseQueue demo: environment 'demo', replicas [1, 4], concurrency 2, scaledown_ttl 4s, idle_ttl 10s");
+        Console.WriteLine($"ReuseQueue demo: environment '{_environment}', replicas [1, 4], concurrency 2, scaledown_ttl 4s, idle_ttl 10s");
         Console.WriteLine($"config: {configPath}");
-        Console.WriteLine("legend: # busy  . idle  + starting  - draining");
+        Console.WriteLine("legend: # busy  . idle  + starting  - draining  x exited");
     }
 
     private void Print(string line) => Console.WriteLine($"{_clock.Elapsed.TotalSeconds,5:0.0}s  {line}");

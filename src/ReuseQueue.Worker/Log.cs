@@ -33,6 +33,10 @@ internal static partial class Log
         "Task {Task} ({ExecutionId}) failed after {Attempts} attempt(s); the caller gets the error and the message goes to the error queue")]
     public static partial void TaskFailed(ILogger logger, Exception exception, string task, string executionId, int attempts);
 
+    [LoggerMessage(1016, LogLevel.Warning,
+        "Task {Task} ({ExecutionId}) was cancelled at the end of the grace period; it stays unacknowledged and RabbitMQ redelivers it")]
+    public static partial void TaskAbandoned(ILogger logger, string task, string executionId);
+
     [LoggerMessage(1013, LogLevel.Error,
         "The result of task {ExecutionId} could not be delivered; the message is returned to the queue and the task will run again")]
     public static partial void ResultDeliveryFailed(ILogger logger, Exception exception, string executionId);

@@ -29,6 +29,7 @@ public sealed class ReplicaService(
     private HeartbeatWriter? _heartbeat;
     private Task? _heartbeatLoop;
     private string? _consumerTag;
+    private TaskConsumer? _consumer;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -59,13 +60,13 @@ public sealed class ReplicaService(
 
         var executor = new TaskExecutor(registry, options, () => _client, timeProvider, logger);
         var publisher = new ResultPublisher(_consumeChannel, _confirmChannel, database, options, timeProvider);
-        var consumer = new TaskConsumer(
+        _consumer = new TaskConsumer(
             _consumeChannel, executor, publisher, stats, options, logger, _handlerCancellation.Token);
         var queue = QueueNames.TaskQueue(options.Environment);
         _consumerTag = await _consumeChannel.BasicConsumeAsync(
             queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false,
             arguments: new Dictionary<string, object?> { ["x-priority"] = options.Priority },
-            consumer, cancellationToken).ConfigureAwait(false);
+            _consumer, cancellationToken).ConfigureAwait(false);
 
         Log.ReplicaStarted(logger, options.ReplicaId, options.Environment, queue, options.Concurrency,
             options.Priority, string.Join(", ", registry.Names));
@@ -80,9 +81,9 @@ public sealed class ReplicaService(
 
         _heartbeat.State = ReplicaState.Draining;
         await _heartbeat.BeatAsync().ConfigureAwait(false);
-        if (_consumerTag is not null && _consumeChannel.IsOpen)
+        if (_consumerTag is not null && _consumer is not null)
         {
-            await _consumeChannel.BasicCancelAsync(_consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+            await _consumer.CancelAsync(_consumerTag).ConfigureAwait(false);
         }
 
         Log.Draining(logger, options.GracePeriod.TotalSeconds, stats.InFlight);

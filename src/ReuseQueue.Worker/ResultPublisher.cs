@@ -20,6 +20,18 @@ internal sealed class ResultPublisher(
     private readonly RedisKeys _keys = options.Connection.Keys;
     private readonly SemaphoreSlim _replyLock = new(1, 1);
 
+    /// <summary>
+    /// The longest error reason put in a header, in characters. Headers must fit in one AMQP frame
+    /// (128 KiB by default) and a larger one makes the broker close the connection.
+    /// </summary>
+    public const int MaxReasonHeaderLength = 4000;
+
+    // RabbitMQ.Client 7 adds this header to messages published with confirmation tracking.
+    private const string PublishSequenceHeader = "x-dotnet-pub-seq-no";
+
+    private static string? Truncate(string? reason) =>
+        reason is { Length: > MaxReasonHeaderLength } ? reason[..MaxReasonHeaderLength] + " [truncated]" : reason;
+
     public async Task PublishReplyAsync(
         TaskResult result, IReadOnlyBasicProperties request, CancellationToken cancellationToken)
     {
@@ -46,7 +58,27 @@ internal sealed class ResultPublisher(
             return;
         }
 
-        await redis.StringSetAsync(_keys.Result(result.ExecutionId), body, options.ResultTtl).ConfigureAwait(false);
+        await StoreWithRetriesAsync(result.ExecutionId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A short Redis outage should not run a finished task again, so storing is retried with
+    // back-off (0.25 s doubling) until the caller's time limit; only then is the task requeued.
+    private async Task StoreWithRetriesAsync(string executionId, byte[] body, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await redis.StringSetAsync(_keys.Result(executionId), body, options.ResultTtl).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     public async Task RequeueForRetryAsync(
@@ -67,10 +99,11 @@ internal sealed class ResultPublisher(
         var headers = request.Headers is null
             ? new Dictionary<string, object?>()
             : new Dictionary<string, object?>(request.Headers);
-        headers[MessageHeaders.ErrorReason] = result.Error?.Message;
+        headers[MessageHeaders.ErrorReason] = Truncate(result.Error?.Message);
         headers[MessageHeaders.ErrorType] = result.Error?.Type;
         headers[MessageHeaders.ReplicaId] = options.ReplicaId;
         headers[MessageHeaders.FailedAt] = timeProvider.GetUtcNow().ToString("O");
+        headers.Remove(PublishSequenceHeader);
         properties.Headers = headers;
         await confirmChannel.BasicPublishAsync(
             string.Empty, QueueNames.ErrorQueue(options.Environment), mandatory: false, properties, body,

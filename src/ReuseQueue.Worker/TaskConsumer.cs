@@ -18,6 +18,21 @@ internal sealed class TaskConsumer(
     ILogger logger,
     CancellationToken handlerCancellation) : AsyncDefaultBasicConsumer(channel)
 {
+    /// <summary>How long handing over a result, retry or error copy may take before the task is requeued.</summary>
+    public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
+
+    private bool _cancelledByReplica;
+
+    /// <summary>Stops consuming; the broker sends no new deliveries after this.</summary>
+    public async Task CancelAsync(string consumerTag)
+    {
+        _cancelledByReplica = true;
+        if (Channel.IsOpen)
+        {
+            await Channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     public override async Task HandleBasicDeliverAsync(
         string consumerTag, ulong deliveryTag, bool redelivered, string exchange, string routingKey,
         IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
@@ -38,24 +53,31 @@ internal sealed class TaskConsumer(
         var parsed = TaskMessageParser.Parse(
             body, properties.ContentType, properties.CorrelationId, properties.MessageId, options.MaxPayloadBytes);
         var outcome = await executor.ExecuteAsync(parsed, handlerCancellation).ConfigureAwait(false);
+        if (outcome.Abandoned)
+        {
+            return;
+        }
 
+        // A publish that never completes (for example on a connection the broker closed) must not
+        // hold a task slot forever, so every hand-over has a time limit.
+        using var handOverTimeout = new CancellationTokenSource(HandOverTimeout);
         try
         {
             if (outcome.Retry is { } retry)
             {
-                await publisher.RequeueForRetryAsync(retry, properties, CancellationToken.None).ConfigureAwait(false);
+                await publisher.RequeueForRetryAsync(retry, properties, handOverTimeout.Token).ConfigureAwait(false);
             }
             else
             {
-                await publisher.PublishReplyAsync(outcome.Result, properties, CancellationToken.None).ConfigureAwait(false);
+                await publisher.PublishReplyAsync(outcome.Result, properties, handOverTimeout.Token).ConfigureAwait(false);
                 if (!outcome.Result.Succeeded)
                 {
-                    await publisher.SendToErrorQueueAsync(outcome.Result, properties, body, CancellationToken.None)
+                    await publisher.SendToErrorQueueAsync(outcome.Result, properties, body, handOverTimeout.Token)
                         .ConfigureAwait(false);
                 }
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
             // The result could not be handed over. Returning the message to the queue runs the task
             // again, which is the at-least-once promise; dropping it would lose the result.
@@ -90,7 +112,11 @@ internal sealed class TaskConsumer(
 
     protected override Task OnCancelAsync(string[] consumerTags, CancellationToken cancellationToken = default)
     {
-        Log.ConsumerCancelled(logger, string.Join(",", consumerTags));
+        if (!_cancelledByReplica)
+        {
+            Log.ConsumerCancelled(logger, string.Join(",", consumerTags));
+        }
+
         return base.OnCancelAsync(consumerTags, cancellationToken);
     }
 }

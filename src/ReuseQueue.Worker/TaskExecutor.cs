@@ -67,6 +67,12 @@ internal sealed class TaskExecutor(
             Log.TaskRejected(logger, message.ExecutionId, error.Type, error.Message);
             return Fail(message.ExecutionId, message.Task, message.Attempt, error, startedAt);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.TaskAbandoned(logger, message.Task, message.ExecutionId);
+            return Fail(message.ExecutionId, message.Task, message.Attempt,
+                new TaskError("Abandoned", "the replica stopped before the task finished"), startedAt) with { Abandoned = true };
+        }
         catch (Exception exception)
         {
             if (message.Attempt < options.Retries)

@@ -8,6 +8,9 @@ namespace ReuseQueue.Worker;
 /// </summary>
 internal static class TaskMessageParser
 {
+    /// <summary>The largest accepted <c>attempt</c>; far above any sensible retry count.</summary>
+    public const int MaxAttempt = 1_000_000;
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
     /// <summary>
@@ -133,12 +136,12 @@ internal static class TaskMessageParser
             return 0;
         }
 
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var attempt) && attempt >= 0)
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var attempt) && attempt is >= 0 and <= MaxAttempt)
         {
             return attempt;
         }
 
-        problems.Add($"'attempt' must be a non-negative integer, but it is {element.GetRawText()}");
+        problems.Add($"'attempt' must be an integer from 0 to {MaxAttempt}, but it is {element.GetRawText()}");
         return 0;
     }
 

@@ -19,7 +19,7 @@ public sealed class BadInputTests
         { "[1, 2, 3]", "application/json", TaskErrorTypes.MalformedMessage, "must be a JSON object" },
         { "{\"input\": {\"value\": 3}}", "application/json", TaskErrorTypes.InvalidMessage, "'task' is missing" },
         { "{\"task\": 42}", "application/json", TaskErrorTypes.InvalidMessage, "'task' must be a string, but it is a JSON number" },
-        { "{\"task\": \"square\", \"attempt\": \"x\"}", "application/json", TaskErrorTypes.InvalidMessage, "'attempt' must be a non-negative integer" },
+        { "{\"task\": \"square\", \"attempt\": \"x\"}", "application/json", TaskErrorTypes.InvalidMessage, "'attempt' must be an integer from 0 to 1000000" },
         { "{\"task\": \"square\", \"input\": {\"value\": \"seven\"}}", "application/json", TaskErrorTypes.InvalidInput, "does not fit SquareInput" },
         { "{\"task\": \"square\"}", "application/json", TaskErrorTypes.InvalidInput, "is missing or null" },
         { "{\"task\": \"square\", \"input\": {\"value\": 3}}", "text/plain", TaskErrorTypes.UnsupportedContentType, "content type 'text/plain'" },

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using ReuseQueue.Autoscaler.Drivers;
+using ReuseQueue.Autoscaler.Drivers.Docker;
 using ReuseQueue.Autoscaler.Observation;
 using ReuseQueue.Autoscaler.Status;
 using ReuseQueue.Client;
@@ -83,15 +84,14 @@ public sealed class AutoscalerInstance : IAsyncDisposable
     private static IReplicaDriver CreateDriver(
         AutoscalerConfig config, string stateDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
-        if (config.Autoscaler.Driver != ReplicaDriverKind.Process)
+        var scope = string.Concat(config.Redis.KeyPrefix.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        if (config.Autoscaler.Driver == ReplicaDriverKind.Docker)
         {
-            // NOTE: only local process replicas exist so far; container replicas need a Docker driver.
-            throw new ConfigException([new ConfigProblem(
-                config.SourceName, 0, 0, "autoscaler.driver",
-                $"the '{config.Autoscaler.Driver.ToString().ToLowerInvariant()}' driver is not available in this version; use 'process'")]);
+            return new DockerReplicaDriver(
+                DockerEngine.CreateClient(), config.Redis.KeyPrefix, config.Autoscaler.AllowedImages,
+                loggerFactory.CreateLogger<DockerReplicaDriver>(), timeProvider);
         }
 
-        var scope = string.Concat(config.Redis.KeyPrefix.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
         return new ProcessReplicaDriver(
             Path.Combine(stateDirectory, scope), loggerFactory.CreateLogger<ProcessReplicaDriver>(), timeProvider);
     }
@@ -111,6 +111,7 @@ public sealed class AutoscalerInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _management.Dispose();
+        (Driver as IDisposable)?.Dispose();
         await _amqp.DisposeAsync().ConfigureAwait(false);
         await _redis.DisposeAsync().ConfigureAwait(false);
     }

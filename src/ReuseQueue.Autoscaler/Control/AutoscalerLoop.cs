@@ -34,6 +34,12 @@ public sealed class AutoscalerLoop(
     private bool _isLeader;
     private bool _redisReachable = true;
     private bool _announcedStandby;
+    private bool _heartbeatsWereReadable = true;
+
+    // Heartbeats older than this instant are treated as written at it. It is set whenever this
+    // instance starts acting on heartbeats again (Redis back after an outage, or leadership won),
+    // so every replica gets one full heartbeat timeout to beat before it can be judged dead.
+    private DateTimeOffset? _heartbeatGraceFrom;
 
     /// <summary>Raised after every decision, for tests, the demo and benchmarks.</summary>
     public event Action<string, ScalingDecision>? Decided;
@@ -91,6 +97,12 @@ public sealed class AutoscalerLoop(
         var observedQueues = await queueTask.ConfigureAwait(false);
         var snapshot = await heartbeatTask.ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
+        if (snapshot.IsReadable && !_heartbeatsWereReadable)
+        {
+            _heartbeatGraceFrom = now;
+        }
+
+        _heartbeatsWereReadable = snapshot.IsReadable;
 
         var planner = new ScalingPlanner(ScalingOptions.FromSettings(current.Autoscaler));
         var byEnvironment = replicas.ToLookup(replica => replica.Environment, StringComparer.Ordinal);
@@ -116,6 +128,7 @@ public sealed class AutoscalerLoop(
             if (leader && !_isLeader)
             {
                 AutoscalerLog.BecameLeader(logger, lease.HolderId);
+                _heartbeatGraceFrom = timeProvider.GetUtcNow();
             }
             else if (!leader && _isLeader)
             {
@@ -132,6 +145,8 @@ public sealed class AutoscalerLoop(
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
+            _heartbeatsWereReadable = false;
+
             // Without Redis neither the lease nor the heartbeats can be read, and a missing answer
             // is no evidence that replicas died, so the leader keeps what runs and waits.
             if (_redisReachable)
@@ -165,7 +180,7 @@ public sealed class AutoscalerLoop(
         var beats = snapshot.For(environment.Name);
         var observations = owned
             .Where(replica => replica.IsRunning)
-            .Select(replica => Observe(replica, beats.GetValueOrDefault(replica.ReplicaId)))
+            .Select(replica => Observe(replica, beats.GetValueOrDefault(replica.ReplicaId), _heartbeatGraceFrom))
             .ToList();
         var decision = planner.Plan(new ScalingInput
         {
@@ -183,11 +198,13 @@ public sealed class AutoscalerLoop(
         return decision;
     }
 
-    private static ReplicaObservation Observe(ManagedReplica replica, ReplicaHeartbeat? heartbeat) => new()
+    private static ReplicaObservation Observe(ManagedReplica replica, ReplicaHeartbeat? heartbeat, DateTimeOffset? graceFrom) => new()
     {
         Id = replica.ReplicaId,
         StartedAt = replica.StartedAt,
-        LastBeatAt = heartbeat?.BeatAt,
+        LastBeatAt = graceFrom is { } grace && replica.StartedAt < grace && (heartbeat is null || heartbeat.BeatAt < grace)
+            ? grace
+            : heartbeat?.BeatAt,
         InFlight = heartbeat?.InFlight ?? 0,
         LastTaskFinishedAt = heartbeat?.LastTaskFinishedAt,
         IsDraining = heartbeat?.State == ReplicaState.Draining,
@@ -199,7 +216,8 @@ public sealed class AutoscalerLoop(
     {
         foreach (var exited in owned.Where(replica => !replica.IsRunning && !_stopping.ContainsKey(replica.ReplicaId)))
         {
-            AutoscalerLog.ReplicaExited(logger, environment.Name, exited.ReplicaId, exited.ExitCode, exited.ExitDetail);
+            AutoscalerLog.ReplicaExited(logger, environment.Name, exited.ReplicaId,
+                exited.ExitDetail ?? (exited.ExitCode is { } code ? $"exit code {code}" : "exit code unknown"));
             BeginStop(exited, remove: true, gracePeriod, "exited");
         }
 
@@ -251,7 +269,7 @@ public sealed class AutoscalerLoop(
                 else
                 {
                     var exitCode = await driver.StopAsync(replica, gracePeriod, CancellationToken.None).ConfigureAwait(false);
-                    AutoscalerLog.ReplicaStopped(logger, replica.Environment, replica.ReplicaId, exitCode);
+                    AutoscalerLog.ReplicaStopped(logger, replica.Environment, replica.ReplicaId, exitCode?.ToString() ?? "unknown");
                 }
             }
             catch (Exception exception)

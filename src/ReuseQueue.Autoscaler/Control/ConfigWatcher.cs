@@ -36,8 +36,10 @@ public sealed class ConfigWatcher
         (_lastWriteUtc, _lastLength) = stamp;
         try
         {
+            var previous = Current;
             Current = ConfigLoader.Load(_path);
             AutoscalerLog.ConfigReloaded(_logger, _path, Current.Environments.Count);
+            WarnAboutReplicaSettings(previous, Current);
             return true;
         }
         catch (ConfigException exception)
@@ -49,6 +51,24 @@ public sealed class ConfigWatcher
         {
             AutoscalerLog.ConfigReloadRejected(_logger, _path, exception.Message);
             return false;
+        }
+    }
+
+    // Concurrency, retries and the payload limit are passed to a replica when it starts, so running
+    // replicas keep the old values until they are replaced.
+    private void WarnAboutReplicaSettings(AutoscalerConfig previous, AutoscalerConfig current)
+    {
+        foreach (var environment in current.Environments)
+        {
+            var old = previous.Environments.FirstOrDefault(candidate => candidate.Name == environment.Name);
+            if (old is not null && (old.Policy.Concurrency != environment.Policy.Concurrency
+                                    || old.Policy.Retries != environment.Policy.Retries
+                                    || old.Policy.MaxPayloadBytes != environment.Policy.MaxPayloadBytes
+                                    || old.Command?.SequenceEqual(environment.Command ?? []) == false
+                                    || old.Image != environment.Image))
+            {
+                AutoscalerLog.ReplicaSettingsChanged(_logger, environment.Name);
+            }
         }
     }
 

@@ -16,16 +16,18 @@ public sealed class FleetStatusReader(
     IQueueObserver queues, HeartbeatObserver heartbeats, IReplicaDriver driver, IConnectionMultiplexer redis,
     TimeProvider timeProvider)
 {
-    public async Task<IReadOnlyList<EnvironmentStatus>> ReadAsync(AutoscalerConfig config, CancellationToken cancellationToken)
+    public async Task<FleetStatus> ReadAsync(AutoscalerConfig config, CancellationToken cancellationToken)
     {
         var names = config.Environments.Select(environment => environment.Name).ToList();
         var observed = await queues.ObserveAsync(names, cancellationToken).ConfigureAwait(false);
         var snapshot = await heartbeats.ReadAsync(names, cancellationToken).ConfigureAwait(false);
         var replicas = await driver.ListAsync(cancellationToken).ConfigureAwait(false);
-        var decisions = await ReadDecisionsAsync(new RedisKeys(config.Redis.KeyPrefix)).ConfigureAwait(false);
+        var keys = new RedisKeys(config.Redis.KeyPrefix);
+        var decisions = await ReadDecisionsAsync(keys).ConfigureAwait(false);
+        var leader = await ReadLeaderAsync(keys).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
 
-        return config.Environments.Select(environment =>
+        var environments = config.Environments.Select(environment =>
         {
             var beats = snapshot.For(environment.Name);
             var rows = replicas
@@ -37,6 +39,19 @@ public sealed class FleetStatusReader(
                 environment.Name, environment.Policy, observed[environment.Name], rows,
                 decisions.GetValueOrDefault(environment.Name));
         }).ToList();
+        return new FleetStatus(leader, environments, snapshot.IsReadable ? null : snapshot.Error);
+    }
+
+    private async Task<string?> ReadLeaderAsync(RedisKeys keys)
+    {
+        try
+        {
+            return await redis.GetDatabase().StringGetAsync(keys.LeaderLease).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            return null;
+        }
     }
 
     private static ReplicaStatus Describe(ManagedReplica replica, ReplicaHeartbeat? heartbeat, int concurrency, DateTimeOffset now)

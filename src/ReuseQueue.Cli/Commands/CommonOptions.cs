@@ -23,7 +23,7 @@ internal static class CommonOptions
             var config = ConfigLoader.Load(path);
             foreach (var warning in config.Warnings)
             {
-                Console.Error.WriteLine("warning: " + warning);
+                Console.Error.WriteLine(warning);
             }
 
             return config;
@@ -37,9 +37,10 @@ internal static class CommonOptions
 
             return null;
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: could not read config file '{path}': {exception.Message}");
+            var reason = Directory.Exists(path) ? "it is a folder, not a file" : exception.Message;
+            Console.Error.WriteLine($"error: could not read config file '{path}': {reason}");
             return null;
         }
     }

@@ -13,6 +13,7 @@ namespace ReuseQueue.Cli.Commands;
 public static class StatusCommand
 {
     private static readonly JsonSerializerOptions JsonOutput = new(WireJson.Options) { WriteIndented = true };
+    private static readonly JsonSerializerOptions CompactOutput = new(WireJson.Options) { WriteIndented = false };
 
     public static Command Create()
     {
@@ -55,17 +56,20 @@ public static class StatusCommand
         {
             do
             {
-                var environments = await instance.Status.ReadAsync(config, cancellationToken);
+                var status = await instance.Status.ReadAsync(config, cancellationToken);
                 if (watch && !json)
                 {
                     Console.Clear();
                     Console.WriteLine($"reuseq status  {DateTimeOffset.Now:HH:mm:ss}  (Ctrl+C to stop)");
                 }
 
-                Console.WriteLine(json ? JsonSerializer.Serialize(ToJson(environments), JsonOutput) : StatusTable.Render(environments));
+                // Watching with --json prints one JSON document per line, so scripts can read it line by line.
+                Console.WriteLine(json
+                    ? JsonSerializer.Serialize(ToJson(status), watch ? CompactOutput : JsonOutput)
+                    : StatusTable.Render(status));
                 if (!watch)
                 {
-                    break;
+                    return status.RedisError is null ? ExitCodes.Success : ExitCodes.UsageOrConnection;
                 }
 
                 try
@@ -83,7 +87,14 @@ public static class StatusCommand
         return ExitCodes.Success;
     }
 
-    private static object ToJson(IReadOnlyList<EnvironmentStatus> environments) => environments.Select(environment => new
+    private static object ToJson(FleetStatus status) => new
+    {
+        leader = status.Leader,
+        redisError = status.RedisError,
+        environments = status.Environments.Select(ToJson).ToList(),
+    };
+
+    private static object ToJson(EnvironmentStatus environment) => new
     {
         name = environment.Name,
         policy = PolicyText.Describe(environment.Policy),
@@ -108,5 +119,5 @@ public static class StatusCommand
             image = replica.Image,
             tasksDone = replica.TasksDone,
         }),
-    }).ToList();
+    };
 }

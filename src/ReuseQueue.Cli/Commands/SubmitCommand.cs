@@ -9,18 +9,18 @@ namespace ReuseQueue.Cli.Commands;
 /// <summary><c>reuseq submit</c>: publishes one task and prints its result as JSON.</summary>
 public static class SubmitCommand
 {
-    private static readonly JsonSerializerOptions PrintOptions = new(WireJson.Options) { WriteIndented = true };
-
     public static Command Create()
     {
         var environment = new Option<string>("--env") { Description = "The task environment to run the task in.", Required = true };
         var task = new Option<string>("--task") { Description = "The task (handler) name.", Required = true };
-        var input = new Option<string>("--input") { Description = "The task input as JSON. Default: null.", DefaultValueFactory = _ => "null" };
-        var timeout = new Option<string>("--timeout") { Description = "How long to wait for the result, e.g. 30s, 5m. Default: 5m.", DefaultValueFactory = _ => "5m" };
-        var noWait = new Option<bool>("--no-wait") { Description = "Publish and print the execution id at once; the result is stored in Redis." };
+        var input = new Option<string>("--input") { Description = "The task input as JSON.", DefaultValueFactory = _ => "null" };
+        var timeout = new Option<string>("--timeout") { Description = "How long to wait for the result, e.g. 30s or 5m.", DefaultValueFactory = _ => "5m" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Publish and print the execution id at once; `reuseq result ID` prints the result later." };
         var config = CommonOptions.Config();
 
-        var command = new Command("submit", "Publish a task, wait for its result and print it as JSON.")
+        var command = new Command("submit",
+            "Publish a task, wait for its result and print it as JSON. Exit codes: 0 succeeded, 1 task failed, " +
+            "2 bad arguments or unreachable service, 3 timed out.")
         {
             environment, task, input, timeout, noWait, config,
         };
@@ -67,18 +67,25 @@ public static class SubmitCommand
             return ExitCodes.UsageOrConnection;
         }
 
+        if (configPath is not null && CommonOptions.LoadConfig(configPath) is { } config
+            && config.Environments.All(configured => configured.Name != environment))
+        {
+            return CliOutput.Error([
+                $"environment '{environment}' is not in {configPath}; configured: {string.Join(", ", config.Environments.Select(e => e.Name))}."]);
+        }
+
         try
         {
             await using var client = await ReuseQueueClient.ConnectAsync(connection, "reuseq-cli", cancellationToken: cancellationToken);
             if (noWait)
             {
                 var executionId = await client.SubmitAsync(environment, task, input, cancellationToken: cancellationToken);
-                Console.WriteLine(JsonSerializer.Serialize(new { executionId }, PrintOptions));
+                Console.WriteLine(JsonSerializer.Serialize(new { executionId }, CliJson.Indented));
                 return ExitCodes.Success;
             }
 
             var result = await client.RunAsync(environment, task, input, new RunOptions { Timeout = timeout }, cancellationToken);
-            Console.WriteLine(JsonSerializer.Serialize(result, PrintOptions));
+            Console.WriteLine(JsonSerializer.Serialize(result, CliJson.Indented));
             if (!result.Succeeded)
             {
                 await Console.Error.WriteLineAsync($"error: task failed: {result.Error?.Type}: {result.Error?.Message}");

@@ -23,10 +23,12 @@ public static class UpCommand
 
     private static async Task<int> RunAsync(string configPath, CancellationToken cancellationToken)
     {
-        if (CommonOptions.LoadConfig(configPath) is null)
+        if (CommonOptions.LoadConfig(configPath) is not { } config)
         {
             return ExitCodes.Failed;
         }
+
+        CommandPathCheck.Warn(config);
 
         using var loggerFactory = CliLogging.Create();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -18,6 +18,7 @@ public static class ValidateCommand
                 return ExitCodes.Failed;
             }
 
+            CommandPathCheck.Warn(config);
             Console.WriteLine($"{path}: valid, {config.Environments.Count} environment(s), driver {config.Autoscaler.Driver.ToString().ToLowerInvariant()}");
             foreach (var environment in config.Environments)
             {

@@ -11,6 +11,9 @@ public sealed record AutoscalerSettings
     /// <summary>The default <see cref="GracePeriod"/>: 30 seconds.</summary>
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(30);
 
+    /// <summary>The shortest accepted heartbeat timeout: three of the replicas' 1 s heartbeat intervals.</summary>
+    public static readonly TimeSpan MinimumHeartbeatTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>How replicas run. Default <see cref="ReplicaDriverKind.Process"/>.</summary>
     public ReplicaDriverKind Driver { get; init; } = ReplicaDriverKind.Process;
 

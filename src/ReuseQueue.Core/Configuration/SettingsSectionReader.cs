@@ -102,7 +102,7 @@ internal static class SettingsSectionReader
         settings = settings with
         {
             TickInterval = ReadPositiveDuration(reader, fields, "tick_interval") ?? settings.TickInterval,
-            HeartbeatTimeout = ReadPositiveDuration(reader, fields, "heartbeat_timeout") ?? settings.HeartbeatTimeout,
+            HeartbeatTimeout = ReadHeartbeatTimeout(reader, fields) ?? settings.HeartbeatTimeout,
             GracePeriod = ReadPositiveDuration(reader, fields, "grace_period") ?? settings.GracePeriod,
             StartTimeout = ReadPositiveDuration(reader, fields, "start_timeout") ?? settings.StartTimeout,
         };
@@ -114,6 +114,21 @@ internal static class SettingsSectionReader
         }
 
         return settings;
+    }
+
+    // Replicas beat every second, so a shorter timeout would declare healthy replicas dead between beats.
+    private static TimeSpan? ReadHeartbeatTimeout(YamlFieldReader reader, YamlFields fields)
+    {
+        var timeout = ReadPositiveDuration(reader, fields, "heartbeat_timeout");
+        if (timeout is { } value && value < AutoscalerSettings.MinimumHeartbeatTimeout)
+        {
+            fields.TryGet("heartbeat_timeout", out var node);
+            reader.Error(node!, fields.PathOf("heartbeat_timeout"),
+                $"must be at least {DurationText.Format(AutoscalerSettings.MinimumHeartbeatTimeout)} (three 1 s heartbeat intervals), got {DurationText.Format(value)}");
+            return null;
+        }
+
+        return timeout;
     }
 
     private static TimeSpan? ReadPositiveDuration(YamlFieldReader reader, YamlFields fields, string key)

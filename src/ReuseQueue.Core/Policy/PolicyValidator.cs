@@ -41,7 +41,12 @@ public static class PolicyValidator
             problems.Add(new(PolicyFields.Replicas, $"min must be 0 or more, got {replicas.Min}"));
         }
 
-        if (replicas.Max < 1)
+        if (replicas.IsFixed && replicas.Max < 1)
+        {
+            problems.Add(new(PolicyFields.Replicas,
+                $"a fixed pool must have at least 1 replica, got {replicas.Max}; use [0, N] for a pool that may go to zero, or remove the environment"));
+        }
+        else if (replicas.Max < 1)
         {
             problems.Add(new(PolicyFields.Replicas, $"max must be at least 1, got {replicas.Max}"));
         }
@@ -54,6 +59,11 @@ public static class PolicyValidator
         if (policy.Concurrency < 1)
         {
             problems.Add(new(PolicyFields.Concurrency, $"must be at least 1, got {policy.Concurrency}"));
+        }
+        else if (policy.Concurrency > ReusePolicy.MaxConcurrency)
+        {
+            // The prefetch count of an AMQP channel is a 16-bit number.
+            problems.Add(new(PolicyFields.Concurrency, $"must be at most {ReusePolicy.MaxConcurrency}, got {policy.Concurrency}"));
         }
 
         if (policy.ScaledownTtl <= TimeSpan.Zero)

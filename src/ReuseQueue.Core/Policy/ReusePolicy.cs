@@ -20,6 +20,9 @@ public sealed record ReusePolicy
     public static readonly TimeSpan DefaultScaledownTtl = TimeSpan.FromMinutes(5);
 
     /// <summary>The number of replicas. Default: a fixed pool of 1.</summary>
+    /// <summary>The largest concurrency: the AMQP prefetch count is a 16-bit number.</summary>
+    public const int MaxConcurrency = ushort.MaxValue;
+
     public ReplicaRange Replicas { get; init; } = ReplicaRange.Fixed(1);
 
     /// <summary>

@@ -219,6 +219,22 @@ public sealed class ConfigLoaderErrorTests
     }
 
     [Fact]
+    public void LoadFromString_HeartbeatTimeoutBelowThreeBeats_ReportsMinimum()
+    {
+        var errors = LoadErrors("""
+            autoscaler:
+              heartbeat_timeout: 100ms
+            environments:
+              - name: alpha
+                command: [worker]
+            """);
+
+        Assert.Equal(
+            ["test.yaml:2:22: autoscaler.heartbeat_timeout: must be at least 3s (three 1 s heartbeat intervals), got 100ms"],
+            errors);
+    }
+
+    [Fact]
     public void LoadFromString_ManyProblems_ReportsAllInFileOrder()
     {
         var errors = LoadErrors("""

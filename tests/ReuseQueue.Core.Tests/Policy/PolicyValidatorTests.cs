@@ -9,7 +9,8 @@ public sealed class PolicyValidatorTests
     public static TheoryData<string, ReusePolicy, string> BrokenRules => new()
     {
         { "min above max", ValidPolicy with { Replicas = new(6, 5) }, "replicas: min (6) must not be greater than max (5)" },
-        { "max below 1", ValidPolicy with { Replicas = new(0, 0) }, "replicas: max must be at least 1, got 0" },
+        { "fixed 0", ValidPolicy with { Replicas = new(0, 0) }, "replicas: a fixed pool must have at least 1 replica, got 0; use [0, N] for a pool that may go to zero, or remove the environment" },
+        { "concurrency above prefetch range", ValidPolicy with { Concurrency = 65536 }, "concurrency: must be at most 65535, got 65536" },
         { "negative min", ValidPolicy with { Replicas = new(-1, 3) }, "replicas: min must be 0 or more, got -1" },
         { "concurrency 0", ValidPolicy with { Concurrency = 0 }, "concurrency: must be at least 1, got 0" },
         { "scaledown zero", ValidPolicy with { ScaledownTtl = TimeSpan.Zero }, "scaledown_ttl: must be positive, got 0s" },
