@@ -14,7 +14,8 @@
 # The worker and rabbitmq images build FROM the base image, so naming one of them
 # builds a missing base too.
 #
-#   --rebuild       build the named images even when they are up to date
+#   --rebuild       build the named images even when they are up to date, without
+#                   the layer cache
 #   --fresh-rootfs  run debootstrap again instead of importing the cached root
 #                   file system (implies rebuilding the base image)
 #   --verify        run each named image briefly afterwards: the broker on ports
@@ -188,7 +189,11 @@ docker_build() {
     echo "==> $description: docker build $*" >>"$BUILD_LOG"
     # PIPESTATUS must be read in the || branch, because any later command replaces it.
     local status=0
-    docker build --network host "$@" 2>&1 | tee -a "$BUILD_LOG" | print_build_steps "$description" ||
+    local -a cache_options=()
+    if [[ $REBUILD == true ]]; then
+        cache_options=(--no-cache)
+    fi
+    docker build --network host "${cache_options[@]}" "$@" 2>&1 | tee -a "$BUILD_LOG" | print_build_steps "$description" ||
         status=${PIPESTATUS[0]}
     ((status == 0)) || fail "$description: docker build failed with exit code $status; read $BUILD_LOG"
 }
@@ -374,10 +379,35 @@ tcp_port_open() {
     timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null
 }
 
-# Removes a container of an earlier, interrupted check.
+# Removes a container of this or an earlier, interrupted check.
 remove_container() {
     docker rm --force "$1" >/dev/null 2>&1 || true
 }
+
+# Deletes one queue of the host broker through the management API.
+delete_check_queue() {
+    local management=${REUSEQ_MANAGEMENT_PORT:-15672}
+    curl --silent --output /dev/null --max-time 5 --user guest:guest --request DELETE \
+        "http://127.0.0.1:$management/api/queues/%2F/$1" || true
+}
+
+# What a check created, removed on exit whether the check passed or failed.
+CHECK_CONTAINERS=()
+CHECK_QUEUES=()
+
+remove_check_leftovers() {
+    local container queue
+    for container in "${CHECK_CONTAINERS[@]}"; do
+        docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
+        remove_container "$container"
+    done
+    for queue in "${CHECK_QUEUES[@]}"; do
+        delete_check_queue "$queue"
+    done
+    CHECK_CONTAINERS=()
+    CHECK_QUEUES=()
+}
+trap remove_check_leftovers EXIT
 
 verify_rabbitmq() {
     local started=$SECONDS container=reuseq-rabbitmq-image-check port
@@ -387,6 +417,7 @@ verify_rabbitmq() {
         fi
     done
     remove_container "$container"
+    CHECK_CONTAINERS=("$container")
 
     progress "rabbitmq check: starting $RABBITMQ_IMAGE on amqp $CHECK_AMQP_PORT, management $CHECK_MANAGEMENT_PORT, epmd $CHECK_EPMD_PORT"
     docker run --detach --name "$container" --network host \
@@ -397,13 +428,9 @@ verify_rabbitmq() {
     local url="http://127.0.0.1:$CHECK_MANAGEMENT_PORT/api/overview" code="" deadline=$((SECONDS + CHECK_WAIT_SECONDS))
     until [[ $code == 200 ]]; do
         if [[ $(docker inspect --format '{{.State.Running}}' "$container") != true ]]; then
-            docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
-            remove_container "$container"
             fail "rabbitmq check: the container exited during startup; its output is in $BUILD_LOG"
         fi
         if ((SECONDS >= deadline)); then
-            docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
-            remove_container "$container"
             fail "rabbitmq check: GET $url as guest did not return 200 within ${CHECK_WAIT_SECONDS}s; the container output is in $BUILD_LOG"
         fi
         sleep 1
@@ -414,17 +441,9 @@ verify_rabbitmq() {
     local stop_started=$SECONDS exit_code
     docker stop --time 30 "$container" >/dev/null
     exit_code=$(docker inspect --format '{{.State.ExitCode}}' "$container")
-    docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
-    remove_container "$container"
+    remove_check_leftovers
     ((exit_code == 0)) || fail "rabbitmq check: the broker exited with code $exit_code on SIGTERM; its output is in $BUILD_LOG"
     echo "rabbitmq check: passed (management API returned 200 after $((stop_started - started))s, stopped with exit code 0 in $(elapsed_since "$stop_started"))"
-}
-
-# Deletes one queue of the host broker through the management API.
-delete_check_queue() {
-    local management=${REUSEQ_MANAGEMENT_PORT:-15672}
-    curl --silent --output /dev/null --max-time 5 --user guest:guest --request DELETE \
-        "http://127.0.0.1:$management/api/queues/%2F/$1" || true
 }
 
 verify_worker() {
@@ -438,31 +457,27 @@ verify_worker() {
     remove_container "$container"
 
     local queue="reuse.$CHECK_ENVIRONMENT"
+    CHECK_CONTAINERS=("$container")
+    CHECK_QUEUES=("$queue" "$queue.error")
     progress "worker check: starting $WORKER_IMAGE for environment $CHECK_ENVIRONMENT"
     docker run --detach --name "$container" --network host \
         -e REUSEQ_ENVIRONMENT="$CHECK_ENVIRONMENT" -e REUSEQ_REPLICA_ID=image-check-1 \
         "$WORKER_IMAGE" >/dev/null
     local deadline=$((SECONDS + CHECK_WAIT_SECONDS))
-    until docker logs "$container" 2>&1 | grep -q "consuming $queue"; do
+    until [[ $(docker logs "$container" 2>&1) == *"consuming $queue"* ]]; do
         if [[ $(docker inspect --format '{{.State.Running}}' "$container") != true ]] || ((SECONDS >= deadline)); then
-            docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
-            remove_container "$container"
-            delete_check_queue "$queue"
-            delete_check_queue "$queue.error"
             fail "worker check: the replica did not log 'consuming $queue' within ${CHECK_WAIT_SECONDS}s; its output is in $BUILD_LOG"
         fi
         sleep 0.5
     done
 
     local stop_started=$SECONDS exit_code process_uid
-    process_uid=$(docker top "$container" -o uid | tail -n 1 | tr -d ' ')
+    # `docker top` takes ps options and needs the pid column among them.
+    process_uid=$(docker top "$container" -o pid,uid | awk 'NR == 2 { print $2 }')
     # The replica drains on SIGTERM within its grace period (default 30 s).
     docker stop --time 40 "$container" >/dev/null
     exit_code=$(docker inspect --format '{{.State.ExitCode}}' "$container")
-    docker logs "$container" >>"$BUILD_LOG" 2>&1 || true
-    remove_container "$container"
-    delete_check_queue "$queue"
-    delete_check_queue "$queue.error"
+    remove_check_leftovers
     ((exit_code == 0)) || fail "worker check: the replica exited with code $exit_code on SIGTERM, expected 0; its output is in $BUILD_LOG"
     [[ $process_uid == 10001 ]] || fail "worker check: the replica process ran as uid '$process_uid', expected 10001"
     echo "worker check: passed (uid 10001, consuming after $((stop_started - started))s, drained and exited 0 in $(elapsed_since "$stop_started"))"

@@ -152,7 +152,7 @@ public sealed class ProcessReplicaDriverTests : IAsyncLifetime
     public async Task ListAsync_ReplicaExited_ShowsExitCode()
     {
         var driver = CreateDriver(out _);
-        await driver.StartAsync(Launch("r1", ["/bin/sh", "-c", "exit 3"]), CancellationToken.None);
+        await driver.StartAsync(Launch("r1", ["/bin/sh", "-c", "sleep 0.3; exit 3"]), CancellationToken.None);
 
         var exited = await WaitForExitedAsync(driver);
 
@@ -164,7 +164,7 @@ public sealed class ProcessReplicaDriverTests : IAsyncLifetime
     public async Task StopAsync_ExitedReplica_ReturnsExitCode()
     {
         var driver = CreateDriver(out var logger);
-        await driver.StartAsync(Launch("r1", ["/bin/sh", "-c", "exit 4"]), CancellationToken.None);
+        await driver.StartAsync(Launch("r1", ["/bin/sh", "-c", "sleep 0.3; exit 4"]), CancellationToken.None);
         var exited = await WaitForExitedAsync(driver);
 
         var exitCode = await driver.StopAsync(exited, TimeSpan.FromSeconds(5), CancellationToken.None);
