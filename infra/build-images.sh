@@ -47,9 +47,11 @@ BASE_IMAGE=reuseq/debian-base:bookworm
 WORKER_IMAGE=reuseq/example-worker:latest
 RABBITMQ_IMAGE=reuseq/rabbitmq:3.10
 INPUTS_LABEL=org.reuseq.inputs-sha256
+BASE_SUITE_LABEL=org.reuseq.debian-suite
 
 SUITE=bookworm
-# What the .NET runtime-deps images add to a minimal Debian, except libicu,
+# Packages that a self-contained .NET program may need beyond minbase: CA
+# certificates and libssl for TLS, tzdata for time zones. libicu is left out,
 # because ReuseQueue sets InvariantGlobalization.
 BASE_PACKAGES=ca-certificates,libssl3,tzdata
 ROOTFS_TAR="$IMAGES_DIR/debian-base-$SUITE.tar"
@@ -268,8 +270,8 @@ bootstrap_rootfs() {
         fail "base: debootstrap failed with exit code $status; read $BUILD_LOG and $rootfs/debootstrap/debootstrap.log"
     fi
 
-    # Package lists and downloaded packages belong to no image: a Dockerfile runs
-    # apt-get update before it installs anything.
+    # The image keeps no package lists or downloaded packages, so a Dockerfile
+    # runs apt-get update before it installs anything.
     {
         echo "deb $mirror $SUITE main"
         echo "deb $mirror $SUITE-updates main"
@@ -302,7 +304,7 @@ build_base() {
 
     run_logged "base: docker import" docker import \
         --change 'CMD ["/bin/bash"]' \
-        --change "LABEL org.reuseq.debian-suite=$SUITE" \
+        --change "LABEL $BASE_SUITE_LABEL=$SUITE" \
         "$ROOTFS_TAR" "$BASE_IMAGE"
     echo "base: built $BASE_IMAGE in $(elapsed_since "$started")"
 }
@@ -499,6 +501,11 @@ fi
 if is_requested rabbitmq; then
     build_rabbitmq
 fi
+
+# A rebuilt image leaves its predecessor untagged. Only untagged images that this
+# script built carry these labels, so other images of the engine are kept.
+docker image prune --force --filter "label=$INPUTS_LABEL" >>"$BUILD_LOG" 2>&1 || true
+docker image prune --force --filter "label=$BASE_SUITE_LABEL" >>"$BUILD_LOG" 2>&1 || true
 
 if [[ $VERIFY == true ]]; then
     command -v curl >/dev/null || fail "--verify needs curl"

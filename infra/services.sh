@@ -687,7 +687,7 @@ docker_start() {
     progress "docker: starting dockerd at $DOCKER_ADDRESS (data in $DOCKER_DATA_ROOT, log $DOCKER_LOG)"
     # Containers of ReuseQueue use host networking only. Without the default
     # bridge and with iptables and IP forwarding off, the engine changes no
-    # firewall rule, network interface or kernel setting of this host.
+    # firewall rule, network interface or IP forwarding setting of this host.
     # setsid puts the daemon in its own session, so it outlives this script
     # and a Ctrl+C in the terminal does not reach it. A script runs without job
     # control, so the background child is no process group leader and setsid

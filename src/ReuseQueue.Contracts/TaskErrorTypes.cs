@@ -21,6 +21,9 @@ public static class TaskErrorTypes
     /// <summary>The task input does not match the handler's input type.</summary>
     public const string InvalidInput = "InvalidInput";
 
+    /// <summary>The handler ran longer than the environment's task timeout and was cancelled.</summary>
+    public const string TaskTimedOut = "TaskTimedOut";
+
     /// <summary>The task's deadline passed before a replica could start it.</summary>
     public const string DeadlineExceeded = "DeadlineExceeded";
 }

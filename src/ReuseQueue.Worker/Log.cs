@@ -48,6 +48,16 @@ internal static partial class Log
     [LoggerMessage(1015, LogLevel.Warning, "The broker cancelled consumer {ConsumerTag}; the replica takes no new tasks until it reconnects")]
     public static partial void ConsumerCancelled(ILogger logger, string consumerTag);
 
+    [LoggerMessage(1017, LogLevel.Warning,
+        "The broker closed the consuming channel ({ReplyCode} {ReplyText}); its unacknowledged deliveries go back to the queue. Opening a new channel")]
+    public static partial void ConsumeChannelClosed(ILogger logger, ushort replyCode, string replyText);
+
+    [LoggerMessage(1018, LogLevel.Information, "Consuming again on a new channel")]
+    public static partial void ConsumeChannelReopened(ILogger logger);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Opening a new consuming channel failed; retrying in {DelaySeconds} s")]
+    public static partial void ConsumeChannelReopenFailed(ILogger logger, Exception exception, double delaySeconds);
+
     [LoggerMessage(1020, LogLevel.Warning,
         "Heartbeat could not be written to Redis; the autoscaler holds its decisions while Redis is unreachable. Retrying every beat")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);

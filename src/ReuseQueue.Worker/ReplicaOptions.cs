@@ -52,6 +52,12 @@ public sealed record ReplicaOptions
     /// <summary>Largest task message body accepted, in bytes (<c>REUSEQ_MAX_PAYLOAD_BYTES</c>, default 1 MiB).</summary>
     public int MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
 
+    /// <summary>
+    /// The longest a handler may run before it is cancelled and the task fails with
+    /// <see cref="TaskErrorTypes.TaskTimedOut"/> (<c>REUSEQ_TASK_TIMEOUT_MS</c>; default none).
+    /// </summary>
+    public TimeSpan? TaskTimeout { get; init; }
+
     /// <summary>The image the replica runs in, reported in its heartbeat (<c>REUSEQ_IMAGE</c>).</summary>
     public string? Image { get; init; }
 
@@ -89,6 +95,9 @@ public sealed record ReplicaOptions
             HeartbeatInterval = ReadMilliseconds(read, "REUSEQ_HEARTBEAT_INTERVAL_MS", DefaultHeartbeatInterval, problems),
             ResultTtl = ReadMilliseconds(read, "REUSEQ_RESULT_TTL_MS", DefaultResultTtl, problems),
             MaxPayloadBytes = ReadInt(read, "REUSEQ_MAX_PAYLOAD_BYTES", DefaultMaxPayloadBytes, 1, int.MaxValue, problems),
+            TaskTimeout = string.IsNullOrEmpty(read("REUSEQ_TASK_TIMEOUT_MS"))
+                ? null
+                : ReadMilliseconds(read, "REUSEQ_TASK_TIMEOUT_MS", TimeSpan.FromMinutes(30), problems),
             Image = read("REUSEQ_IMAGE"),
             Connection = ReadConnection(read, problems),
         };

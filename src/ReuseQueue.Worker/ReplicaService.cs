@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using ReuseQueue.Client;
 using ReuseQueue.Contracts;
 using StackExchange.Redis;
@@ -30,6 +31,70 @@ public sealed class ReplicaService(
     private Task? _heartbeatLoop;
     private string? _consumerTag;
     private TaskConsumer? _consumer;
+    private IChannel? _replyChannel;
+    private TaskExecutor? _executor;
+    private ResultPublisher? _publisher;
+    private volatile bool _stopping;
+
+    // Opens the consuming channel and registers the consumer. Results are published on a channel
+    // of their own, so a task still running when its consuming channel was closed can deliver its result.
+    private async Task OpenConsumerAsync(CancellationToken cancellationToken)
+    {
+        var channel = await _connection!.CreateChannelAsync(
+            new CreateChannelOptions(
+                publisherConfirmationsEnabled: false,
+                publisherConfirmationTrackingEnabled: false,
+                consumerDispatchConcurrency: (ushort)options.Concurrency),
+            cancellationToken).ConfigureAwait(false);
+        await TaskQueueTopology.DeclareTaskQueueAsync(channel, options.Environment, cancellationToken).ConfigureAwait(false);
+        await TaskQueueTopology.DeclareErrorQueueAsync(channel, options.Environment, cancellationToken).ConfigureAwait(false);
+        await channel.BasicQosAsync(0, (ushort)options.Concurrency, global: false, cancellationToken).ConfigureAwait(false);
+
+        var consumer = new TaskConsumer(
+            channel, _executor!, _publisher!, stats, options, logger, _handlerCancellation.Token);
+        _consumerTag = await channel.BasicConsumeAsync(
+            QueueNames.TaskQueue(options.Environment), autoAck: false, consumerTag: string.Empty, noLocal: false,
+            exclusive: false, arguments: new Dictionary<string, object?> { ["x-priority"] = options.Priority },
+            consumer, cancellationToken).ConfigureAwait(false);
+        channel.ChannelShutdownAsync += OnConsumeChannelShutdownAsync;
+        _consumeChannel = channel;
+        _consumer = consumer;
+    }
+
+    // Automatic recovery reopens channels only after a lost connection. When the broker closes just
+    // this channel (for example when a delivery stays unacknowledged past its consumer timeout, and
+    // the broker requeues every delivery of the channel), the replica opens a new one itself.
+    private Task OnConsumeChannelShutdownAsync(object sender, ShutdownEventArgs reason)
+    {
+        if (_stopping || reason.Initiator != ShutdownInitiator.Peer || !ReferenceEquals(sender, _consumeChannel))
+        {
+            return Task.CompletedTask;
+        }
+
+        Log.ConsumeChannelClosed(logger, reason.ReplyCode, reason.ReplyText);
+        _ = Task.Run(ReopenConsumerAsync);
+        return Task.CompletedTask;
+    }
+
+    private async Task ReopenConsumerAsync()
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!_stopping)
+        {
+            try
+            {
+                await OpenConsumerAsync(CancellationToken.None).ConfigureAwait(false);
+                Log.ConsumeChannelReopened(logger);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Log.ConsumeChannelReopenFailed(logger, exception, delay.TotalSeconds);
+                await Task.Delay(delay, timeProvider).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,34 +105,20 @@ public sealed class ReplicaService(
         _client = await ReuseQueueClient.ConnectAsync(options.Connection, clientName + ":client", timeProvider, cancellationToken)
             .ConfigureAwait(false);
 
-        _consumeChannel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(
-                publisherConfirmationsEnabled: false,
-                publisherConfirmationTrackingEnabled: false,
-                consumerDispatchConcurrency: (ushort)options.Concurrency),
-            cancellationToken).ConfigureAwait(false);
+        _replyChannel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         _confirmChannel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken).ConfigureAwait(false);
-        await TaskQueueTopology.DeclareTaskQueueAsync(_consumeChannel, options.Environment, cancellationToken).ConfigureAwait(false);
-        await TaskQueueTopology.DeclareErrorQueueAsync(_consumeChannel, options.Environment, cancellationToken).ConfigureAwait(false);
-        await _consumeChannel.BasicQosAsync(0, (ushort)options.Concurrency, global: false, cancellationToken).ConfigureAwait(false);
 
         var database = _redis.GetDatabase();
         _heartbeat = new HeartbeatWriter(database, options, stats, timeProvider, logger);
         await _heartbeat.BeatAsync().ConfigureAwait(false);
         _heartbeatLoop = _heartbeat.RunAsync(_heartbeatCancellation.Token);
 
-        var executor = new TaskExecutor(registry, options, () => _client, timeProvider, logger);
-        var publisher = new ResultPublisher(_consumeChannel, _confirmChannel, database, options, timeProvider);
-        _consumer = new TaskConsumer(
-            _consumeChannel, executor, publisher, stats, options, logger, _handlerCancellation.Token);
+        _executor = new TaskExecutor(registry, options, () => _client, timeProvider, logger);
+        _publisher = new ResultPublisher(_replyChannel, _confirmChannel, database, options, timeProvider);
+        await OpenConsumerAsync(cancellationToken).ConfigureAwait(false);
         var queue = QueueNames.TaskQueue(options.Environment);
-        _consumerTag = await _consumeChannel.BasicConsumeAsync(
-            queue, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false,
-            arguments: new Dictionary<string, object?> { ["x-priority"] = options.Priority },
-            _consumer, cancellationToken).ConfigureAwait(false);
-
         Log.ReplicaStarted(logger, options.ReplicaId, options.Environment, queue, options.Concurrency,
             options.Priority, string.Join(", ", registry.Names));
     }
@@ -79,6 +130,7 @@ public sealed class ReplicaService(
             return;
         }
 
+        _stopping = true;
         _heartbeat.State = ReplicaState.Draining;
         await _heartbeat.BeatAsync().ConfigureAwait(false);
         if (_consumerTag is not null && _consumer is not null)
@@ -101,7 +153,10 @@ public sealed class ReplicaService(
         }
 
         // Closing the channels returns anything still unacknowledged to the queue.
-        await _consumeChannel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_consumeChannel.IsOpen)
+        {
+            await _consumeChannel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
         await _heartbeatCancellation.CancelAsync().ConfigureAwait(false);
         if (_heartbeatLoop is not null)
         {
@@ -121,6 +176,11 @@ public sealed class ReplicaService(
         if (_confirmChannel is not null)
         {
             await _confirmChannel.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_replyChannel is not null)
+        {
+            await _replyChannel.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_consumeChannel is not null)

@@ -50,9 +50,15 @@ internal sealed class TaskExecutor(
         ITaskHandler handler, TaskMessage message, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var context = new TaskContext(message.ExecutionId, message.Task, message.Attempt, options, client());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.TaskTimeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
         try
         {
-            var output = await handler.InvokeAsync(message.Input, context, cancellationToken).ConfigureAwait(false);
+            var output = await handler.InvokeAsync(message.Input, context, timeout.Token).ConfigureAwait(false);
             return new TaskOutcome(
                 Result(message.ExecutionId, message.Task, message.Attempt, startedAt) with
                 {
@@ -64,6 +70,13 @@ internal sealed class TaskExecutor(
         catch (InvalidTaskInputException exception)
         {
             var error = new TaskError(TaskErrorTypes.InvalidInput, exception.Message);
+            Log.TaskRejected(logger, message.ExecutionId, error.Type, error.Message);
+            return Fail(message.ExecutionId, message.Task, message.Attempt, error, startedAt);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var error = new TaskError(TaskErrorTypes.TaskTimedOut,
+                $"Task '{message.Task}' ran longer than its task_timeout of {options.TaskTimeout!.Value.TotalSeconds:0.###} s and was cancelled.");
             Log.TaskRejected(logger, message.ExecutionId, error.Type, error.Message);
             return Fail(message.ExecutionId, message.Task, message.Attempt, error, startedAt);
         }

@@ -9,7 +9,9 @@
 #   RABBITMQ_DIST_PORT [AMQP port + 20000]        Erlang distribution port (RabbitMQ's own default rule)
 #   RABBITMQ_NODENAME [rabbit-<AMQP port>@localhost]
 # Further Erlang arguments can be added with RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS.
-# The guest account works, because every connection comes from loopback.
+# The guest account works, because every connection comes from loopback. The CLI
+# tools inside the container need the node name:
+#   docker exec -e RABBITMQ_NODENAME=rabbit-5690@localhost CONTAINER rabbitmqctl status
 set -eu
 
 fail() {

@@ -23,6 +23,11 @@ public static class ReplicaVariables
             ["REUSEQ_GRACE_PERIOD_MS"] = Text((long)gracePeriod.TotalMilliseconds),
             ["REUSEQ_MAX_PAYLOAD_BYTES"] = Text(policy.MaxPayloadBytes),
         };
+        if (policy.TaskTimeout is { } taskTimeout)
+        {
+            variables["REUSEQ_TASK_TIMEOUT_MS"] = Text((long)taskTimeout.TotalMilliseconds);
+        }
+
         if (environment.Image is not null)
         {
             variables["REUSEQ_IMAGE"] = environment.Image;

@@ -22,6 +22,15 @@ public sealed record BrokerSettings
     /// <summary>The user name; null leaves it to the AMQP URI or the client's default.</summary>
     public string? User { get; init; }
 
+    /// <summary>RabbitMQ's default consumer timeout (the <c>consumer_timeout</c> setting of rabbitmq.conf): 30 minutes.</summary>
+    public static readonly TimeSpan DefaultConsumerTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The broker's <c>consumer_timeout</c>, as configured in its rabbitmq.conf (<c>broker.consumer_timeout</c>;
+    /// default 30 minutes). Config validation warns about task timeouts that reach it.
+    /// </summary>
+    public TimeSpan ConsumerTimeout { get; init; } = DefaultConsumerTimeout;
+
     /// <summary>The password, from an environment variable or a secret file only; null when none is set.</summary>
     public string? Password { get; init; }
 

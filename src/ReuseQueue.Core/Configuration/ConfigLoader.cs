@@ -65,7 +65,7 @@ public static class ConfigLoader
         var broker = SettingsSectionReader.ReadBroker(reader, fields);
         var redis = SettingsSectionReader.ReadRedis(reader, fields);
         var autoscaler = SettingsSectionReader.ReadAutoscaler(reader, fields);
-        var environments = EnvironmentSectionReader.Read(reader, fields, autoscaler);
+        var environments = EnvironmentSectionReader.Read(reader, fields, autoscaler, broker.ConsumerTimeout);
 
         var overrides = new EnvironmentVariableOverrides(getEnvironmentVariable ?? Environment.GetEnvironmentVariable);
         broker = overrides.Apply(broker);

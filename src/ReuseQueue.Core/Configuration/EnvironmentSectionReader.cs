@@ -20,7 +20,8 @@ internal static class EnvironmentSectionReader
 
     private const string SecretHint = "give replicas their secrets through the autoscaler's environment or a secret file";
 
-    public static List<TaskEnvironment> Read(YamlFieldReader reader, YamlFields root, AutoscalerSettings autoscaler)
+    public static List<TaskEnvironment> Read(
+        YamlFieldReader reader, YamlFields root, AutoscalerSettings autoscaler, TimeSpan brokerConsumerTimeout)
     {
         const string field = "environments";
         var environments = new List<TaskEnvironment>();
@@ -39,7 +40,7 @@ internal static class EnvironmentSectionReader
         var firstNameNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         for (var i = 0; i < list.Children.Count; i++)
         {
-            var environment = ReadEnvironment(reader, list.Children[i], $"{field}[{i}]", autoscaler, out var nameNode);
+            var environment = ReadEnvironment(reader, list.Children[i], $"{field}[{i}]", autoscaler, brokerConsumerTimeout, out var nameNode);
             if (environment is null || nameNode is null)
             {
                 continue;
@@ -60,7 +61,8 @@ internal static class EnvironmentSectionReader
     }
 
     private static TaskEnvironment? ReadEnvironment(
-        YamlFieldReader reader, YamlNode node, string path, AutoscalerSettings autoscaler, out YamlNode? nameNode)
+        YamlFieldReader reader, YamlNode node, string path, AutoscalerSettings autoscaler, TimeSpan brokerConsumerTimeout,
+        out YamlNode? nameNode)
     {
         nameNode = null;
         var fields = reader.ReadMapping(node, path, EnvironmentFields, SecretHint);
@@ -117,8 +119,23 @@ internal static class EnvironmentSectionReader
 
         ReportValidation(reader, fields, environment, unreadable);
         CheckDriver(reader, fields, environment, autoscaler, unreadable);
+        CheckConsumerTimeout(reader, fields, environment, brokerConsumerTimeout);
         nameNode = unreadable.Contains(PolicyFields.Name) ? null : fields.NodeOf(PolicyFields.Name);
         return environment;
+    }
+
+    // RabbitMQ closes a channel whose delivery stays unacknowledged past its consumer timeout and
+    // requeues every delivery of that channel, so a task that may run longer would run again and again.
+    private static void CheckConsumerTimeout(
+        YamlFieldReader reader, YamlFields fields, TaskEnvironment environment, TimeSpan brokerConsumerTimeout)
+    {
+        if (environment.Policy.TaskTimeout is { } taskTimeout && taskTimeout >= brokerConsumerTimeout)
+        {
+            reader.Warning(fields.NodeOf(PolicyFields.TaskTimeout), fields.PathOf(PolicyFields.TaskTimeout),
+                $"{DurationText.Format(taskTimeout)} is not below broker.consumer_timeout {DurationText.Format(brokerConsumerTimeout)}: " +
+                "the broker would close the replica's channel and requeue the task while it still runs. Raise consumer_timeout " +
+                "in rabbitmq.conf and broker.consumer_timeout here, or shorten task_timeout");
+        }
     }
 
     private static void ReportValidation(YamlFieldReader reader, YamlFields fields, TaskEnvironment environment, HashSet<string> unreadable)

@@ -5,7 +5,7 @@ namespace ReuseQueue.Core.Configuration;
 /// <summary>Reads the <c>broker</c>, <c>redis</c> and <c>autoscaler</c> sections of a config file.</summary>
 internal static class SettingsSectionReader
 {
-    private static readonly string[] BrokerFields = ["amqp_uri", "management_url", "user"];
+    private static readonly string[] BrokerFields = ["amqp_uri", "management_url", "user", "consumer_timeout"];
     private static readonly string[] RedisFields = ["configuration", "key_prefix"];
     private static readonly string[] AutoscalerFields =
         ["driver", "tick_interval", "heartbeat_timeout", "grace_period", "start_timeout", "allowed_images"];
@@ -37,6 +37,11 @@ internal static class SettingsSectionReader
         if (fields.TryGet("user", out var userNode) && reader.ReadString(userNode, fields.PathOf("user")) is { } user)
         {
             settings = settings with { User = user };
+        }
+
+        if (ReadPositiveDuration(reader, fields, "consumer_timeout") is { } consumerTimeout)
+        {
+            settings = settings with { ConsumerTimeout = consumerTimeout };
         }
 
         return settings;

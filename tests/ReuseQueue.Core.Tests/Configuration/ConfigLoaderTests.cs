@@ -96,6 +96,28 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadFromString_TaskTimeoutReachesConsumerTimeout_ReturnsWarning()
+    {
+        var config = ConfigLoader.LoadFromString("""
+            broker:
+              consumer_timeout: 5s
+            environments:
+              - name: alpha
+                command: [worker]
+                replicas: [0, 2]
+                task_timeout: 10s
+            """, "test.yaml", _ => null);
+
+        var warning = Assert.Single(config.Warnings);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Broker.ConsumerTimeout);
+        Assert.Equal(
+            "test.yaml:7:19: environments[0].task_timeout: warning: 10s is not below broker.consumer_timeout 5s: the broker " +
+            "would close the replica's channel and requeue the task while it still runs. Raise consumer_timeout in " +
+            "rabbitmq.conf and broker.consumer_timeout here, or shorten task_timeout",
+            warning.ToString());
+    }
+
+    [Fact]
     public void LoadFromString_EnvironmentVariables_OverrideFile()
     {
         var variables = Variables(

@@ -15,11 +15,17 @@ public sealed class TestEnvironment : IAsyncDisposable
     private ReuseQueueClient? _client;
     private ConnectionMultiplexer? _redis;
 
-    public TestEnvironment(string purpose)
+    /// <param name="purpose">A short word for the environment name.</param>
+    /// <param name="configure">
+    /// Changes the connection settings, e.g. to point at a Redis server of the test's own; the unique key
+    /// prefix is already set when it runs.
+    /// </param>
+    public TestEnvironment(string purpose, Func<ConnectionOptions, ConnectionOptions>? configure = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         Name = $"t-{purpose}-{suffix}";
-        Connection = ConnectionOptions.FromEnvironment() with { KeyPrefix = $"reuseq-test:{suffix}:" };
+        var connection = ConnectionOptions.FromEnvironment() with { KeyPrefix = $"reuseq-test:{suffix}:" };
+        Connection = configure is null ? connection : configure(connection);
     }
 
     public string Name { get; }
