@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of ReuseQueue against real services: starts (or reuses) RabbitMQ and
-# Redis, installs the Node.js publisher's package, builds the solution and runs the
-# unit and integration tests. Prints a closing "N passed, N failed" line.
+# Runs every test of ReuseQueue against real services: starts (or reuses) RabbitMQ,
+# Redis and a Docker engine, builds the container images without a registry, installs
+# the Node.js publisher's package, builds the solution and runs the unit and
+# integration tests. Prints a closing "N passed, N failed" line.
 #
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Planner]
 set -euo pipefail
@@ -11,7 +12,10 @@ cd "$REPO_ROOT"
 RESULTS_DIR="$REPO_ROOT/.run/test-results"
 
 echo "==> services"
-infra/services.sh up
+infra/services.sh up all
+
+echo "==> container images"
+infra/build-images.sh
 
 echo "==> Node.js publisher package"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

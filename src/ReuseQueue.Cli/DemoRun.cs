@@ -9,7 +9,7 @@ using ReuseQueue.Core.Scaling;
 namespace ReuseQueue.Cli;
 
 /// <summary>One run of the demo: its config, autoscaler, burst, live view and summary.</summary>
-internal sealed class DemoRun(int burst)
+internal sealed class DemoRun(int burst, bool useDocker)
 {
     private readonly string _environment = $"demo-{Guid.NewGuid().ToString("N")[..6]}";
     private readonly Stopwatch _clock = new();
@@ -25,9 +25,15 @@ internal sealed class DemoRun(int burst)
             return CliOutput.Error(["the demo needs the repository's example worker: run it as ./reuseq demo from a clone."]);
         }
 
-        if (!skipServices && !await DemoCommand.StartServicesAsync(root, cancellationToken))
+        string[] services = useDocker ? ["up", "all"] : ["up"];
+        if (!skipServices && !await DemoCommand.RunInfraScriptAsync(root, "services.sh", services, cancellationToken))
         {
             return CliOutput.Error(["infra/services.sh up failed; see its output above."]);
+        }
+
+        if (useDocker && !await DemoCommand.RunInfraScriptAsync(root, "build-images.sh", ["worker"], cancellationToken))
+        {
+            return CliOutput.Error(["infra/build-images.sh worker failed; see its output above."]);
         }
 
         var workerDll = Path.Combine(root, "workers", "ReuseQueue.ExampleWorker", "bin", "Release", "net10.0", "ReuseQueue.ExampleWorker.dll");
@@ -39,7 +45,7 @@ internal sealed class DemoRun(int burst)
         var workDirectory = Directory.CreateTempSubdirectory("reuseq-demo-").FullName;
         var prefix = $"reuseq-demo-{Guid.NewGuid().ToString("N")[..6]}:";
         var configPath = Path.Combine(workDirectory, "demo.yaml");
-        await File.WriteAllTextAsync(configPath, DemoConfig.Render(_environment, workerDll, prefix), cancellationToken);
+        await File.WriteAllTextAsync(configPath, DemoConfig.Render(_environment, workerDll, prefix, useDocker), cancellationToken);
         PrintIntroduction(configPath);
 
         using var loggerFactory = CliLogging.Create(LogLevel.Warning);
@@ -144,7 +150,8 @@ internal sealed class DemoRun(int burst)
 
     private void PrintIntroduction(string configPath)
     {
-        Console.WriteLine($"ReuseQueue demo: environment '{_environment}', replicas [1, 4], concurrency 2, scaledown_ttl 4s, idle_ttl 10s");
+        Console.WriteLine($"ReuseQueue demo: environment '{_environment}', replicas [1, 4], concurrency 2, scaledown_ttl 4s, idle_ttl 10s, " +
+                          (useDocker ? "replicas as Docker containers" : "replicas as local processes"));
         Console.WriteLine($"config: {configPath}");
         Console.WriteLine("legend: # busy  . idle  + starting  - draining  x exited");
     }

@@ -54,8 +54,9 @@ export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_management tcp_config [{ip
 export RABBITMQ_LOGS="${RABBITMQ_LOGS:--}"
 
 echo "reuseq-rabbitmq: starting node $RABBITMQ_NODENAME (amqp 127.0.0.1:$RABBITMQ_NODE_PORT, management http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT, distribution $RABBITMQ_DIST_PORT, epmd $ERL_EPMD_PORT)"
-# The server script itself, not Debian's /usr/sbin/rabbitmq-server wrapper, is
-# process 1: the wrapper neither passes on SIGTERM nor writes to standard output.
-# The server script stops the node cleanly on SIGTERM and then exits 0.
+# The server script itself is process 1, not Debian's /usr/sbin/rabbitmq-server
+# wrapper, because the wrapper does not pass on SIGTERM and sends the server's
+# output to /var/log/rabbitmq/startup_log. The server script stops the node
+# cleanly on SIGTERM and then exits 0.
 cd /var/lib/rabbitmq
 exec /usr/lib/rabbitmq/bin/rabbitmq-server "$@"

@@ -14,9 +14,15 @@ public static class DemoCommand
     {
         var tasks = new Option<int>("--tasks") { Description = "Tasks in the burst. Default: 40.", DefaultValueFactory = _ => 40 };
         var skipServices = new Option<bool>("--skip-services") { Description = "Do not run infra/services.sh up; use the services at the REUSEQ_* addresses." };
+        var driver = new Option<string>("--driver")
+        {
+            Description = "Where replicas run: process (local processes) or docker (containers of reuseq/example-worker:latest).",
+            DefaultValueFactory = _ => "process",
+        };
+        driver.AcceptOnlyFromAmong("process", "docker");
         var command = new Command("demo", "Show the autoscaler at work on a burst of tasks, from zero replicas back to zero (about a minute).")
         {
-            tasks, skipServices,
+            tasks, skipServices, driver,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -26,22 +32,31 @@ public static class DemoCommand
                 return Task.FromResult(CliOutput.Error([$"--tasks {burst} is invalid: use 1 to 10000."]));
             }
 
-            return new DemoRun(burst).RunAsync(parseResult.GetValue(skipServices), cancellationToken);
+            var useDocker = parseResult.GetValue(driver) == "docker";
+            return new DemoRun(burst, useDocker).RunAsync(parseResult.GetValue(skipServices), cancellationToken);
         });
         return command;
     }
 
     /// <summary>Runs infra/services.sh up from the repository; returns false when it failed.</summary>
-    internal static async Task<bool> StartServicesAsync(string repositoryRoot, CancellationToken cancellationToken)
+    /// <summary>Runs a script of infra/ with arguments, showing its output; returns false when it failed.</summary>
+    internal static async Task<bool> RunInfraScriptAsync(
+        string repositoryRoot, string script, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var script = Path.Combine(repositoryRoot, "infra", "services.sh");
-        if (!File.Exists(script))
+        var path = Path.Combine(repositoryRoot, "infra", script);
+        if (!File.Exists(path))
         {
-            Console.Error.WriteLine($"error: {script} not found; run the demo from a clone of the repository or pass --skip-services.");
+            Console.Error.WriteLine($"error: {path} not found; run the demo from a clone of the repository or pass --skip-services.");
             return false;
         }
 
-        using var process = Process.Start(new ProcessStartInfo("bash") { ArgumentList = { script, "up" } })!;
+        var startInfo = new ProcessStartInfo("bash") { ArgumentList = { path } };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
         await process.WaitForExitAsync(cancellationToken);
         return process.ExitCode == 0;
     }
