@@ -4,15 +4,18 @@
 #
 # Usage: infra/build-images.sh [--rebuild] [--fresh-rootfs] [--verify] [IMAGE...]
 #
-# IMAGE is base, worker, rabbitmq or all (the default):
+# IMAGE is base, worker, autoscaler, rabbitmq or all (the default):
 #   base      reuseq/debian-base:bookworm, a Debian bookworm minbase root file
 #             system made with debootstrap and imported with `docker import`
 #   worker    reuseq/example-worker:latest from workers/Dockerfile, with a
 #             self-contained publish of workers/ReuseQueue.ExampleWorker
+#   autoscaler  reuseq/autoscaler:latest from infra/images/autoscaler, with a
+#             self-contained publish of src/ReuseQueue.Cli (the reuseq CLI) and
+#             config/docker.yaml as its default config
 #   rabbitmq  reuseq/rabbitmq:3.10 from infra/images/rabbitmq, a broker for tests
 #             that start and stop one of their own
-# The worker and rabbitmq images build FROM the base image, so naming one of them
-# builds a missing base too.
+# The worker, autoscaler and rabbitmq images build FROM the base image, so naming
+# one of them builds a missing base too.
 #
 #   --rebuild       build the named images even when they are up to date, without
 #                   the layer cache
@@ -20,11 +23,12 @@
 #                   file system (implies rebuilding the base image)
 #   --verify        run each named image briefly afterwards: the broker on ports
 #                   5690, 15690 and epmd 4390, the worker against the RabbitMQ and
-#                   Redis of infra/services.sh; both containers are removed again
+#                   Redis of infra/services.sh, the autoscaler with `reuseq
+#                   validate` on its bundled config; the containers are removed again
 #
-# An existing base image is kept. The worker and rabbitmq images carry a label
-# with a hash of their inputs (source files, Dockerfile, base image id) and are
-# rebuilt only when it changes.
+# An existing base image is kept. The worker, autoscaler and rabbitmq images carry
+# a label with a hash of their inputs (source files, Dockerfile, base image id)
+# and are rebuilt only when it changes.
 #
 # Environment:
 #   DOCKER_HOST [unix:///var/run/docker.sock]  the engine; when none responds, the
@@ -45,6 +49,7 @@ BUILD_LOG="$IMAGES_DIR/build.log"
 
 BASE_IMAGE=reuseq/debian-base:bookworm
 WORKER_IMAGE=reuseq/example-worker:latest
+AUTOSCALER_IMAGE=reuseq/autoscaler:latest
 RABBITMQ_IMAGE=reuseq/rabbitmq:3.10
 INPUTS_LABEL=org.reuseq.inputs-sha256
 BASE_SUITE_LABEL=org.reuseq.debian-suite
@@ -58,6 +63,11 @@ ROOTFS_TAR="$IMAGES_DIR/debian-base-$SUITE.tar"
 
 WORKER_PROJECT="$REPO_ROOT/workers/ReuseQueue.ExampleWorker/ReuseQueue.ExampleWorker.csproj"
 WORKER_PUBLISH_DIR="$IMAGES_DIR/example-worker"
+CLI_PROJECT="$REPO_ROOT/src/ReuseQueue.Cli/ReuseQueue.Cli.csproj"
+AUTOSCALER_DOCKERFILE="$REPO_ROOT/infra/images/autoscaler/Dockerfile"
+AUTOSCALER_CONFIG="$REPO_ROOT/config/docker.yaml"
+# The build context: the publish output in publish/ and the default config in config.yaml.
+AUTOSCALER_CONTEXT="$IMAGES_DIR/autoscaler"
 RABBITMQ_CONTEXT="$REPO_ROOT/infra/images/rabbitmq"
 
 # Ports of the --verify broker, clear of the host broker's 5672, 15672, 25672 and 4369.
@@ -77,7 +87,7 @@ progress() {
 }
 
 usage() {
-    echo "usage: $0 [--rebuild] [--fresh-rootfs] [--verify] [base|worker|rabbitmq|all]..." >&2
+    echo "usage: $0 [--rebuild] [--fresh-rootfs] [--verify] [base|worker|autoscaler|rabbitmq|all]..." >&2
     exit 2
 }
 
@@ -90,8 +100,8 @@ for argument in "$@"; do
         --rebuild) REBUILD=true ;;
         --fresh-rootfs) FRESH_ROOTFS=true ;;
         --verify) VERIFY=true ;;
-        base | worker | rabbitmq) requested+=("$argument") ;;
-        all) requested+=(base worker rabbitmq) ;;
+        base | worker | autoscaler | rabbitmq) requested+=("$argument") ;;
+        all) requested+=(base worker autoscaler rabbitmq) ;;
         -h | --help) usage ;;
         *)
             echo "build-images.sh: error: unknown argument '$argument'" >&2
@@ -100,7 +110,7 @@ for argument in "$@"; do
     esac
 done
 if ((${#requested[@]} == 0)); then
-    requested=(base worker rabbitmq)
+    requested=(base worker autoscaler rabbitmq)
 fi
 
 is_requested() {
@@ -354,6 +364,52 @@ build_worker() {
 }
 
 # ---------------------------------------------------------------------------
+# Autoscaler image
+# ---------------------------------------------------------------------------
+
+# Prints the files that the autoscaler image is built from: any C# source or
+# project file under src/, its Dockerfile, its default config and the shared
+# build settings.
+autoscaler_input_files() {
+    find "$REPO_ROOT/src" \( -name bin -o -name obj \) -prune -o \
+        -type f \( -name '*.cs' -o -name '*.csproj' \) -print | LC_ALL=C sort
+    echo "$AUTOSCALER_DOCKERFILE"
+    echo "$AUTOSCALER_CONFIG"
+    local file
+    for file in Directory.Build.props Directory.Packages.props global.json nuget.config NuGet.config; do
+        if [[ -f $REPO_ROOT/$file ]]; then
+            echo "$REPO_ROOT/$file"
+        fi
+    done
+}
+
+build_autoscaler() {
+    local started=$SECONDS inputs_hash
+    local -a files
+    mapfile -t files < <(autoscaler_input_files)
+    inputs_hash=$(hash_inputs "${files[@]}" -- "base=$(image_id "$BASE_IMAGE")")
+    if image_up_to_date "$AUTOSCALER_IMAGE" "$inputs_hash"; then
+        echo "autoscaler: kept $AUTOSCALER_IMAGE (its sources, config and base image are unchanged)"
+        return
+    fi
+
+    command -v dotnet >/dev/null || fail "autoscaler: dotnet not found; install the .NET 10 SDK"
+    progress "autoscaler: dotnet publish -c Release -r linux-x64 --self-contained to $AUTOSCALER_CONTEXT/publish (output in $BUILD_LOG)"
+    # A clean context keeps files of an earlier publish out of the image.
+    rm -rf -- "$AUTOSCALER_CONTEXT"
+    run_logged "autoscaler: dotnet publish" dotnet publish "$CLI_PROJECT" \
+        -c Release -r linux-x64 --self-contained -o "$AUTOSCALER_CONTEXT/publish" --nologo -v quiet
+    cp -- "$AUTOSCALER_CONFIG" "$AUTOSCALER_CONTEXT/config.yaml"
+    progress "autoscaler: published in $(elapsed_since "$started") ($(du -sh "$AUTOSCALER_CONTEXT/publish" | cut -f 1))"
+
+    docker_build autoscaler --file "$AUTOSCALER_DOCKERFILE" \
+        --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+        --label "$INPUTS_LABEL=$inputs_hash" \
+        --tag "$AUTOSCALER_IMAGE" "$AUTOSCALER_CONTEXT"
+    echo "autoscaler: built $AUTOSCALER_IMAGE in $(elapsed_since "$started")"
+}
+
+# ---------------------------------------------------------------------------
 # RabbitMQ image
 # ---------------------------------------------------------------------------
 
@@ -485,6 +541,25 @@ verify_worker() {
     echo "worker check: passed (uid 10001, consuming after $((stop_started - started))s, drained and exited 0 in $(elapsed_since "$stop_started"))"
 }
 
+# Runs `reuseq validate` on the bundled config inside the image, which needs no
+# broker, Redis or engine, and checks the user and the state folder.
+verify_autoscaler() {
+    local started=$SECONDS output status=0
+    output=$(docker run --rm --network host "$AUTOSCALER_IMAGE" validate /etc/reuseq/config.yaml 2>&1) || status=$?
+    echo "==> autoscaler check: reuseq validate /etc/reuseq/config.yaml" >>"$BUILD_LOG"
+    echo "$output" >>"$BUILD_LOG"
+    ((status == 0)) || fail "autoscaler check: reuseq validate exited with code $status: $output"
+    [[ $output == *"driver docker"* ]] ||
+        fail "autoscaler check: the bundled config does not select the docker driver: $output"
+
+    local uid
+    uid=$(docker run --rm --network host --entrypoint sh "$AUTOSCALER_IMAGE" \
+        -c 'test -w "$REUSEQ_STATE_DIR" && id -u') ||
+        fail "autoscaler check: REUSEQ_STATE_DIR is not a writable folder in the image"
+    [[ $uid == 0 ]] || fail "autoscaler check: the image runs as uid '$uid', expected 0 for the Docker socket"
+    echo "autoscaler check: passed (bundled config valid, uid 0, state folder writable, in $(elapsed_since "$started"))"
+}
+
 # ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
@@ -497,6 +572,9 @@ if is_requested base || [[ $FRESH_ROOTFS == true ]] || ! image_exists "$BASE_IMA
 fi
 if is_requested worker; then
     build_worker
+fi
+if is_requested autoscaler; then
+    build_autoscaler
 fi
 if is_requested rabbitmq; then
     build_rabbitmq
@@ -514,5 +592,8 @@ if [[ $VERIFY == true ]]; then
     fi
     if is_requested worker; then
         verify_worker
+    fi
+    if is_requested autoscaler; then
+        verify_autoscaler
     fi
 fi

@@ -45,7 +45,7 @@ internal static partial class Log
         "Delivery {DeliveryTag} could not be settled because the channel closed ({Reason}); the broker redelivers it")]
     public static partial void AcknowledgementLost(ILogger logger, ulong deliveryTag, string reason);
 
-    [LoggerMessage(1015, LogLevel.Warning, "The broker cancelled consumer {ConsumerTag}; the replica takes no new tasks until it reconnects")]
+    [LoggerMessage(1015, LogLevel.Warning, "The broker cancelled consumer {ConsumerTag} (queue deleted, or a delivery outlived the consumer timeout); opening a new channel and consumer")]
     public static partial void ConsumerCancelled(ILogger logger, string consumerTag);
 
     [LoggerMessage(1017, LogLevel.Warning,

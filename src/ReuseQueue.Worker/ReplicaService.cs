@@ -35,6 +35,7 @@ public sealed class ReplicaService(
     private TaskExecutor? _executor;
     private ResultPublisher? _publisher;
     private volatile bool _stopping;
+    private int _reopening;
 
     // Opens the consuming channel and registers the consumer. Results are published on a channel
     // of their own, so a task still running when its consuming channel was closed can deliver its result.
@@ -51,12 +52,13 @@ public sealed class ReplicaService(
         await channel.BasicQosAsync(0, (ushort)options.Concurrency, global: false, cancellationToken).ConfigureAwait(false);
 
         var consumer = new TaskConsumer(
-            channel, _executor!, _publisher!, stats, options, logger, _handlerCancellation.Token);
+            channel, _executor!, _publisher!, stats, options, logger, _handlerCancellation.Token,
+            onBrokerCancel: () => RequestReopen(channel));
         _consumerTag = await channel.BasicConsumeAsync(
             QueueNames.TaskQueue(options.Environment), autoAck: false, consumerTag: string.Empty, noLocal: false,
             exclusive: false, arguments: new Dictionary<string, object?> { ["x-priority"] = options.Priority },
             consumer, cancellationToken).ConfigureAwait(false);
-        channel.ChannelShutdownAsync += OnConsumeChannelShutdownAsync;
+        channel.ChannelShutdownAsync += (_, reason) => OnConsumeChannelShutdownAsync(channel, reason);
         _consumeChannel = channel;
         _consumer = consumer;
     }
@@ -64,16 +66,40 @@ public sealed class ReplicaService(
     // Automatic recovery reopens channels only after a lost connection. When the broker closes just
     // this channel (for example when a delivery stays unacknowledged past its consumer timeout, and
     // the broker requeues every delivery of the channel), the replica opens a new one itself.
-    private Task OnConsumeChannelShutdownAsync(object sender, ShutdownEventArgs reason)
+    private Task OnConsumeChannelShutdownAsync(IChannel channel, ShutdownEventArgs reason)
     {
-        if (_stopping || reason.Initiator != ShutdownInitiator.Peer || !ReferenceEquals(sender, _consumeChannel))
+        // A channel closed together with its connection is reopened by the client's automatic recovery.
+        if (reason.Initiator != ShutdownInitiator.Peer || _connection is not { IsOpen: true })
         {
             return Task.CompletedTask;
         }
 
         Log.ConsumeChannelClosed(logger, reason.ReplyCode, reason.ReplyText);
-        _ = Task.Run(ReopenConsumerAsync);
+        RequestReopen(channel);
         return Task.CompletedTask;
+    }
+
+    // Both a broker's cancel of the consumer and a broker's close of the channel lead here, often one
+    // after the other; only the first one for the current channel opens a new one.
+    private void RequestReopen(IChannel closedChannel)
+    {
+        if (_stopping || !ReferenceEquals(closedChannel, _consumeChannel)
+            || Interlocked.CompareExchange(ref _reopening, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReopenConsumerAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _reopening, 0);
+            }
+        });
     }
 
     private async Task ReopenConsumerAsync()

@@ -16,7 +16,8 @@ internal sealed class TaskConsumer(
     ReplicaStats stats,
     ReplicaOptions options,
     ILogger logger,
-    CancellationToken handlerCancellation) : AsyncDefaultBasicConsumer(channel)
+    CancellationToken handlerCancellation,
+    Action onBrokerCancel) : AsyncDefaultBasicConsumer(channel)
 {
     /// <summary>How long handing over a result, retry or error copy may take before the task is requeued.</summary>
     public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
@@ -115,6 +116,7 @@ internal sealed class TaskConsumer(
         if (!_cancelledByReplica)
         {
             Log.ConsumerCancelled(logger, string.Join(",", consumerTags));
+            onBrokerCancel();
         }
 
         return base.OnCancelAsync(consumerTags, cancellationToken);
