@@ -6,6 +6,13 @@ namespace ReuseQueue.Client;
 /// <summary>Opens AMQP connections with automatic recovery, and errors that say what to check.</summary>
 public static class BrokerConnector
 {
+    private const string GuestUser = "guest";
+
+    /// <summary>Returns whether <paramref name="host"/> names this machine: localhost or a loopback address.</summary>
+    public static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
     /// <summary>Builds a connection factory for <paramref name="options"/>.</summary>
     public static ConnectionFactory CreateFactory(ConnectionOptions options, string clientName)
     {
@@ -41,6 +48,13 @@ public static class BrokerConnector
         ConnectionOptions options, string clientName, CancellationToken cancellationToken)
     {
         var factory = CreateFactory(options, clientName);
+        if (factory.UserName == GuestUser && !IsLoopback(options.AmqpUri.Host))
+        {
+            throw new BrokerConnectionException(
+                $"Refusing to log in to RabbitMQ at {options.RedactedAmqpUri} as 'guest': the default account is for " +
+                "connections from this machine only. Set REUSEQ_AMQP_USER and REUSEQ_AMQP_PASSWORD (or REUSEQ_AMQP_PASSWORD_FILE).");
+        }
+
         try
         {
             return await factory.CreateConnectionAsync(clientName, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,11 @@ public static class RedisConnector
         configuration.ConnectTimeout = 5000;
         configuration.SyncTimeout = 5000;
         configuration.AsyncTimeout = 5000;
+
+        // The library's default back-off between reconnect attempts grows to 10 s during an outage. A replica
+        // that reconnects that late after Redis returns misses the autoscaler's heartbeat timeout (5 s by
+        // default) and is stopped as dead, so attempts here stay at most about 1 s apart.
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 1000);
         if (options.RedisPassword is not null)
         {
             configuration.Password = options.RedisPassword;
