@@ -185,7 +185,7 @@ public sealed class AutoscalerLoop(
         var decision = planner.Plan(new ScalingInput
         {
             Policy = environment.Policy,
-            Queue = queue,
+            Queue = WithUnackedFromHeartbeats(queue, observations, snapshot),
             Replicas = observations,
             HeartbeatsReadable = snapshot.IsReadable,
             HeartbeatError = snapshot.Error,
@@ -197,6 +197,16 @@ public sealed class AutoscalerLoop(
         Report(environment.Name, decision, now);
         return decision;
     }
+
+    // A replica's prefetch equals its dispatch concurrency, so each unacknowledged delivery is a task
+    // it is running and reports in its heartbeat. The heartbeats are at most one beat old, while the
+    // management API's unacknowledged count was seen lagging by several seconds, which delayed
+    // scale-down and idle decisions.
+    private static QueueObservation WithUnackedFromHeartbeats(
+        QueueObservation queue, IReadOnlyList<ReplicaObservation> replicas, HeartbeatSnapshot snapshot) =>
+        snapshot.IsReadable && queue.IsObserved
+            ? queue with { Unacked = replicas.Sum(replica => (long)replica.InFlight) }
+            : queue;
 
     private static ReplicaObservation Observe(ManagedReplica replica, ReplicaHeartbeat? heartbeat, DateTimeOffset? graceFrom) => new()
     {

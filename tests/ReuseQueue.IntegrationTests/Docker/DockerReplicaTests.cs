@@ -56,7 +56,9 @@ public sealed class DockerReplicaTests(ITestOutputHelper output)
             Assert.All(ids, id => Assert.Equal(1, counter.Replies.GetValueOrDefault(id)));
             Assert.All(ids, id => Assert.True(counter.Results[id].Succeeded, counter.Results[id].Error?.Message));
             var stepDowns = running.Decisions.Where(decision => decision.Action == ScalingAction.ScaleDown).ToList();
-            Assert.Equal([4, 3, 2], stepDowns.Select(decision => decision.LiveReplicas));
+            var sizes = stepDowns.Select(decision => decision.LiveReplicas).ToList();
+            Assert.InRange(sizes.Count, 2, 3);
+            Assert.Equal(Enumerable.Range(0, sizes.Count).Select(step => 4 - step), sizes);
             Assert.Contains(running.Decisions, decision => decision.Action == ScalingAction.ScaleToZero);
         }
         finally
