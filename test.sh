@@ -34,6 +34,12 @@ dotnet test ReuseQueue.sln -c Release --no-build --nologo \
     --logger "trx" --logger "console;verbosity=normal" \
     --results-directory "$RESULTS_DIR" "$@" || status=$?
 
+# The benchmark harness in smoke mode: tiny counts, no timing asserted, fails only when the harness broke.
+if ((status == 0)); then
+    echo "==> benchmark smoke run"
+    bench/run.sh --smoke || status=$?
+fi
+
 # One closing line over all test projects, counted from the TRX reports.
 passed=0
 failed=0

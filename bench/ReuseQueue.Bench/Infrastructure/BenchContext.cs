@@ -85,7 +85,7 @@ public sealed class BenchContext : IAsyncDisposable
 
     public void TrackContainer(string name) => _containers.Add(name);
 
-    public T Track<T>(T process) where T : ChildProcess
+    public ChildProcess Track(ChildProcess process)
     {
         _processes.Add(process);
         return process;
