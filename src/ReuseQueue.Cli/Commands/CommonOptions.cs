@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using ReuseQueue.Autoscaler.Control;
 using ReuseQueue.Client;
 using ReuseQueue.Core.Configuration;
@@ -43,6 +44,29 @@ internal static class CommonOptions
             Console.Error.WriteLine($"error: could not read config file '{path}': {reason}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Builds the autoscaler's connections for a command; prints the problem and returns null when the
+    /// config or a service fails, so the command can return <see cref="ExitCodes.UsageOrConnection"/>.
+    /// </summary>
+    public static async Task<AutoscalerInstance?> CreateInstanceAsync(
+        string configPath, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AutoscalerInstance.CreateAsync(configPath, loggerFactory, TimeProvider.System, cancellationToken: cancellationToken);
+        }
+        catch (ConfigException exception)
+        {
+            CliOutput.Error(exception.Errors.Select(problem => problem.ToString()));
+        }
+        catch (BrokerConnectionException exception)
+        {
+            CliOutput.Error([exception.Message]);
+        }
+
+        return null;
     }
 
     /// <summary>The connection settings from the config file, or from the environment when none is given.</summary>

@@ -38,18 +38,10 @@ public static class StatusCommand
         }
 
         using var loggerFactory = CliLogging.Create(LogLevel.Warning);
-        AutoscalerInstance instance;
-        try
+        var instance = await CommonOptions.CreateInstanceAsync(configPath, loggerFactory, cancellationToken);
+        if (instance is null)
         {
-            instance = await AutoscalerInstance.CreateAsync(configPath, loggerFactory, TimeProvider.System, cancellationToken: cancellationToken);
-        }
-        catch (ConfigException exception)
-        {
-            return CliOutput.Error(exception.Errors.Select(problem => problem.ToString()));
-        }
-        catch (BrokerConnectionException exception)
-        {
-            return CliOutput.Error([exception.Message]);
+            return ExitCodes.UsageOrConnection;
         }
 
         await using (instance)

@@ -38,18 +38,10 @@ public static class UpCommand
             stop.Cancel();
         });
 
-        AutoscalerInstance instance;
-        try
+        var instance = await CommonOptions.CreateInstanceAsync(configPath, loggerFactory, stop.Token);
+        if (instance is null)
         {
-            instance = await AutoscalerInstance.CreateAsync(configPath, loggerFactory, TimeProvider.System, cancellationToken: stop.Token);
-        }
-        catch (ConfigException exception)
-        {
-            return CliOutput.Error(exception.Errors.Select(problem => problem.ToString()));
-        }
-        catch (BrokerConnectionException exception)
-        {
-            return CliOutput.Error([exception.Message]);
+            return ExitCodes.UsageOrConnection;
         }
 
         await using (instance)
