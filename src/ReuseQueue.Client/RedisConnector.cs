@@ -26,9 +26,10 @@ public static class RedisConnector
         configuration.SyncTimeout = 5000;
         configuration.AsyncTimeout = 5000;
 
-        // The library's default back-off between reconnect attempts grows to 10 s during an outage. A replica
-        // that reconnects that late after Redis returns misses the autoscaler's heartbeat timeout (5 s by
-        // default) and is stopped as dead, so attempts here stay at most about 1 s apart.
+        // StackExchange.Redis 2.8 waits between reconnect attempts with ExponentialRetry(ConnectTimeout / 2),
+        // which grows to 10 s during a long outage. A replica that reconnects that late after Redis returns
+        // misses the autoscaler's heartbeat timeout (5 s by default) and is stopped as dead, so attempts here
+        // are at most 1 s apart.
         configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 1000);
         if (options.RedisPassword is not null)
         {

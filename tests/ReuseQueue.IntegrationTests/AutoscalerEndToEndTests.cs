@@ -23,101 +23,45 @@ public sealed class AutoscalerEndToEndTests(ITestOutputHelper output)
     {
         await using var environment = new TestEnvironment("scale");
         using var workDirectory = new TemporaryDirectory();
-        var configPath = workDirectory.Write("autoscaler.yaml", AutoscalerConfigText(environment, minimum: 1, maximum: 4));
-        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new TestOutputLoggerProvider(output)));
-        await using var instance = await AutoscalerInstance.CreateAsync(
-            configPath, loggerFactory, TimeProvider.System, workDirectory.Path("replicas"));
-        var decisions = new ConcurrentQueue<(DateTime At, ScalingDecision Decision)>();
-        instance.Loop.Decided += (_, decision) => decisions.Enqueue((DateTime.UtcNow, decision));
-        var pool = new PoolSampler(instance.Driver, environment.Name);
-        using var stop = new CancellationTokenSource();
-        var loop = instance.Loop.RunAsync(stop.Token);
-        var sampling = pool.RunAsync(stop.Token);
-        try
+        await using var run = await AutoscalerRun.StartAsync(environment, workDirectory, output,
+            "replicas: [1, 4]", "concurrency: 2", "scaledown_ttl: 3s", "idle_ttl: 8s");
+        var pool = run.Pool;
+        await using var counter = await ReplyCounter.ConnectAsync(environment.Connection);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 40; i++)
         {
-            await using var counter = await ReplyCounter.ConnectAsync(environment.Connection);
-
-            var ids = new List<string>();
-            for (var i = 0; i < 40; i++)
-            {
-                ids.Add(await counter.PublishAsync(environment.Name, "sleep", "{\"milliseconds\":500}"));
-            }
-
-            await counter.WaitForAsync(40, TimeSpan.FromSeconds(90));
-            var burstDoneAt = DateTime.UtcNow;
-            await WaitUntilAsync(() => decisions.Any(entry => entry.Decision.Action == ScalingAction.ScaleToZero), TimeSpan.FromSeconds(60));
-            await WaitUntilAsync(() => pool.Current == 0, TimeSpan.FromSeconds(30));
-
-            Assert.Equal(4, pool.Maximum);
-            Assert.All(ids, id => Assert.Equal(1, counter.Replies.GetValueOrDefault(id)));
-            Assert.All(ids, id => Assert.True(counter.Results[id].Succeeded, counter.Results[id].Error?.Message));
-            var stepDowns = decisions.Where(entry => entry.Decision.Action == ScalingAction.ScaleDown).ToList();
-            // One replica per scaledown TTL from 4: with a 3 s TTL the steps are due about 3, 6 and 9 s
-            // after the burst, and the 8 s idle TTL takes the pool to zero before the third is due
-            // unless replicas went idle early, during the burst's tail.
-            var sizes = stepDowns.Select(entry => entry.Decision.LiveReplicas).ToList();
-            Assert.InRange(sizes.Count, 2, 3);
-            Assert.Equal(Enumerable.Range(0, sizes.Count).Select(step => 4 - step), sizes);
-            Assert.All(stepDowns, entry => Assert.Single(entry.Decision.Stops));
-            for (var i = 1; i < stepDowns.Count; i++)
-            {
-                var gap = stepDowns[i].At - stepDowns[i - 1].At;
-                Assert.True(gap >= ScaledownTtl - TimeSpan.FromMilliseconds(50), $"step {i} came {gap} after the previous one");
-            }
-
-            var zeroAt = decisions.First(entry => entry.Decision.Action == ScalingAction.ScaleToZero).At;
-            Assert.True(zeroAt - burstDoneAt >= IdleTtl - TimeSpan.FromSeconds(1), $"went to zero {zeroAt - burstDoneAt} after the burst");
-
-            var again = await counter.PublishAsync(environment.Name, "square", "{\"value\":6}");
-            await counter.WaitForAsync(41, TimeSpan.FromSeconds(60));
-            Assert.Equal(36, counter.Results[again].Output!.Value.GetInt64());
-            Assert.Contains(decisions, entry => entry.Decision.Action == ScalingAction.ColdStart && entry.At > zeroAt);
+            ids.Add(await counter.PublishAsync(environment.Name, "sleep", "{\"milliseconds\":500}"));
         }
-        finally
+
+        await counter.WaitForAsync(40, TimeSpan.FromSeconds(90));
+        var burstDoneAt = DateTime.UtcNow;
+        await WaitFor.ConditionAsync(() => run.Decisions.Any(entry => entry.Decision.Action == ScalingAction.ScaleToZero), TimeSpan.FromSeconds(60), "the pool to go to zero");
+        await WaitFor.ConditionAsync(() => pool.Current == 0, TimeSpan.FromSeconds(30), "every replica to exit");
+
+        Assert.Equal(4, pool.Maximum);
+        Assert.All(ids, id => Assert.Equal(1, counter.Replies.GetValueOrDefault(id)));
+        Assert.All(ids, id => Assert.True(counter.Results[id].Succeeded, counter.Results[id].Error?.Message));
+        var stepDowns = run.Decisions.Where(entry => entry.Decision.Action == ScalingAction.ScaleDown).ToList();
+        // One replica per scaledown TTL from 4: with a 3 s TTL the steps are due about 3, 6 and 9 s
+        // after the burst, and the 8 s idle TTL takes the pool to zero before the third is due
+        // unless replicas went idle early, during the burst's tail.
+        var sizes = stepDowns.Select(entry => entry.Decision.LiveReplicas).ToList();
+        Assert.InRange(sizes.Count, 2, 3);
+        Assert.Equal(Enumerable.Range(0, sizes.Count).Select(step => 4 - step), sizes);
+        Assert.All(stepDowns, entry => Assert.Single(entry.Decision.Stops));
+        for (var i = 1; i < stepDowns.Count; i++)
         {
-            await stop.CancelAsync();
-            await loop;
-            await sampling;
-            await StopAllAsync(instance);
+            var gap = stepDowns[i].At - stepDowns[i - 1].At;
+            Assert.True(gap >= ScaledownTtl - TimeSpan.FromMilliseconds(50), $"step {i} came {gap} after the previous one");
         }
-    }
 
-    internal static string AutoscalerConfigText(TestEnvironment environment, int minimum, int maximum) => $"""
-        redis:
-          key_prefix: "{environment.Connection.KeyPrefix}"
-        autoscaler:
-          driver: process
-          tick_interval: 250ms
-          heartbeat_timeout: 5s
-          grace_period: 10s
-        environments:
-          - name: {environment.Name}
-            command: ["dotnet", "{ReplicaProcess.WorkerAssemblyPath}"]
-            replicas: [{minimum}, {maximum}]
-            concurrency: 2
-            scaledown_ttl: 3s
-            idle_ttl: 8s
-        """;
+        var zeroAt = run.Decisions.First(entry => entry.Decision.Action == ScalingAction.ScaleToZero).At;
+        Assert.True(zeroAt - burstDoneAt >= IdleTtl - TimeSpan.FromSeconds(1), $"went to zero {zeroAt - burstDoneAt} after the burst");
 
-    internal static async Task StopAllAsync(AutoscalerInstance instance)
-    {
-        foreach (var replica in await instance.Driver.ListAsync(CancellationToken.None))
-        {
-            await instance.Driver.RemoveAsync(replica, CancellationToken.None);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var giveUpAt = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > giveUpAt)
-            {
-                throw new TimeoutException($"The condition did not hold within {timeout}.");
-            }
-
-            await Task.Delay(100);
-        }
+        var again = await counter.PublishAsync(environment.Name, "square", "{\"value\":6}");
+        await counter.WaitForAsync(41, TimeSpan.FromSeconds(60));
+        Assert.Equal(36, counter.Results[again].Output!.Value.GetInt64());
+        Assert.Contains(run.Decisions, entry => entry.Decision.Action == ScalingAction.ColdStart && entry.At > zeroAt);
     }
 }

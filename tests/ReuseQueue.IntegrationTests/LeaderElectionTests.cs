@@ -11,20 +11,8 @@ public sealed class LeaderElectionTests
     {
         await using var environment = new TestEnvironment("leader");
         using var workDirectory = new TemporaryDirectory();
-        var configPath = workDirectory.Write("autoscaler.yaml", $"""
-            redis:
-              key_prefix: "{environment.Connection.KeyPrefix}"
-            autoscaler:
-              driver: process
-              tick_interval: 250ms
-              heartbeat_timeout: 5s
-              grace_period: 10s
-            environments:
-              - name: {environment.Name}
-                command: ["dotnet", "{ReplicaProcess.WorkerAssemblyPath}"]
-                replicas: 2
-                concurrency: 1
-            """);
+        var configPath = workDirectory.Write("autoscaler.yaml",
+            TestConfig.ProcessDriver(environment, ["replicas: 2", "concurrency: 1"]));
         var variables = new Dictionary<string, string>(environment.Connection.ToEnvironmentVariables())
         {
             ["REUSEQ_STATE_DIR"] = workDirectory.Path("state"),

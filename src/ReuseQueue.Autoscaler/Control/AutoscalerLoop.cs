@@ -38,7 +38,7 @@ public sealed class AutoscalerLoop(
 
     // Heartbeats older than this instant are treated as written at it. It is set whenever this
     // instance starts acting on heartbeats again (Redis back after an outage, or leadership won),
-    // so every replica gets one full heartbeat timeout to beat before it can be judged dead.
+    // so every replica gets at least one full heartbeat timeout to beat before it can be judged dead.
     private DateTimeOffset? _heartbeatGraceFrom;
 
     /// <summary>Raised after every decision, for tests, the demo and benchmarks.</summary>
@@ -99,7 +99,9 @@ public sealed class AutoscalerLoop(
         var now = timeProvider.GetUtcNow();
         if (snapshot.IsReadable && !_heartbeatsWereReadable)
         {
-            _heartbeatGraceFrom = now;
+            // Replicas' Redis clients reconnect on their own schedule after an outage, so they get
+            // twice the heartbeat timeout, counted from now, to beat again.
+            _heartbeatGraceFrom = now + current.Autoscaler.HeartbeatTimeout;
         }
 
         _heartbeatsWereReadable = snapshot.IsReadable;

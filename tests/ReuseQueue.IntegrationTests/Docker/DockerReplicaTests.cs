@@ -25,7 +25,7 @@ public sealed class DockerReplicaTests(ITestOutputHelper output)
         using var fleet = new DockerFleet(environment.Connection.KeyPrefix);
         using var workDirectory = new TemporaryDirectory();
         var configPath = workDirectory.Write("autoscaler.yaml",
-            DockerConfig.Render(environment, "[1, 4]", "    idle_ttl: 8s"));
+            TestConfig.DockerDriver(environment, ["replicas: [1, 4]", "concurrency: 2", "scaledown_ttl: 3s", "idle_ttl: 8s"]));
         await using var running = await RunningAutoscaler.StartAsync(configPath, output);
         var containerCounts = new ConcurrentQueue<int>();
         using var sampling = new CancellationTokenSource();
@@ -124,7 +124,7 @@ public sealed class DockerReplicaTests(ITestOutputHelper output)
         await using var environment = new TestEnvironment("dock-kill");
         using var fleet = new DockerFleet(environment.Connection.KeyPrefix);
         using var workDirectory = new TemporaryDirectory();
-        var configPath = workDirectory.Write("autoscaler.yaml", DockerConfig.Render(environment, "1"));
+        var configPath = workDirectory.Write("autoscaler.yaml", TestConfig.DockerDriver(environment, ["replicas: 1", "concurrency: 2"]));
         await using var running = await RunningAutoscaler.StartAsync(configPath, output);
         await using var counter = await ReplyCounter.ConnectAsync(environment.Connection);
         var redis = await environment.RedisAsync();
@@ -165,7 +165,7 @@ public sealed class DockerReplicaTests(ITestOutputHelper output)
         await using var environment = new TestEnvironment("dock-adopt");
         using var fleet = new DockerFleet(environment.Connection.KeyPrefix);
         using var workDirectory = new TemporaryDirectory();
-        var configPath = workDirectory.Write("autoscaler.yaml", DockerConfig.Render(environment, "2"));
+        var configPath = workDirectory.Write("autoscaler.yaml", TestConfig.DockerDriver(environment, ["replicas: 2", "concurrency: 2"]));
 
         try
         {

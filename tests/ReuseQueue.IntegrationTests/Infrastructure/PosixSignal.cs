@@ -11,7 +11,7 @@ public static partial class PosixSignal
     /// <summary>SIGCONT: resumes a process stopped with <see cref="Stop"/>.</summary>
     public const int Continue = 18;
 
-    /// <summary>SIGSTOP: freezes the process; its sockets stay open but nothing answers.</summary>
+    /// <summary>SIGSTOP: freezes the process. Its sockets stay open, but no request gets a response.</summary>
     public const int Stop = 19;
 
     /// <exception cref="InvalidOperationException">kill(2) failed, for example because the process is gone.</exception>

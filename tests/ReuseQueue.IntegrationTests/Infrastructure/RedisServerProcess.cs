@@ -27,7 +27,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>The StackExchange.Redis configuration string of this server, without a password.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts redis-server and waits until it answers on its port.</summary>
+    /// <summary>Starts redis-server and waits until it responds on its port.</summary>
     /// <param name="password">When set, the server requires AUTH with it (<c>--requirepass</c>).</param>
     public static async Task<RedisServerProcess> StartAsync(string? password = null)
     {

@@ -63,6 +63,24 @@ public sealed class ReplyCounter : IAsyncDisposable
         return executionId;
     }
 
+    /// <summary>
+    /// Publishes <paramref name="body"/> unchanged with <paramref name="correlationId"/> and, when
+    /// <paramref name="withReplyTo"/> is set, the direct reply-to address; without it the replica stores the result in Redis.
+    /// </summary>
+    public async Task PublishRawAsync(
+        string environment, string correlationId, byte[] body, string? contentType, bool withReplyTo = true)
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = contentType,
+            CorrelationId = correlationId,
+            ReplyTo = withReplyTo ? "amq.rabbitmq.reply-to" : null,
+            DeliveryMode = DeliveryModes.Persistent,
+        };
+        await TaskQueueTopology.DeclareTaskQueueAsync(_channel, environment, CancellationToken.None);
+        await _channel.BasicPublishAsync(string.Empty, QueueNames.TaskQueue(environment), mandatory: false, properties, body);
+    }
+
     public async Task WaitForAsync(int distinctReplies, TimeSpan timeout)
     {
         var giveUpAt = DateTime.UtcNow + timeout;

@@ -6,23 +6,32 @@ using Xunit.Abstractions;
 
 namespace ReuseQueue.IntegrationTests.Infrastructure;
 
-/// <summary>An in-process autoscaler running its loop for a test, recording every decision.</summary>
+/// <summary>
+/// An autoscaler running its loop in the test process, logging to the test output and recording every
+/// decision with its time. Stopping or disposing it leaves the replicas running, as a real autoscaler does.
+/// </summary>
 public sealed class RunningAutoscaler : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly ConcurrentQueue<(DateTime At, string Environment, ScalingDecision Decision)> _timeline = new();
+    private Task _loop = Task.CompletedTask;
 
     private RunningAutoscaler(AutoscalerInstance instance, ILoggerFactory loggerFactory)
     {
         Instance = instance;
         _loggerFactory = loggerFactory;
-        instance.Loop.Decided += (_, decision) => Decisions.Enqueue(decision);
+        instance.Loop.Decided += (environment, decision) => _timeline.Enqueue((DateTime.UtcNow, environment, decision));
     }
 
     public AutoscalerInstance Instance { get; }
 
-    public ConcurrentQueue<ScalingDecision> Decisions { get; } = new();
+    /// <summary>Every decision so far, oldest first.</summary>
+    public IReadOnlyList<ScalingDecision> Decisions => _timeline.Select(entry => entry.Decision).ToList();
+
+    /// <summary>The decisions for one environment, oldest first, with the UTC time of each.</summary>
+    public IReadOnlyList<(DateTime At, ScalingDecision Decision)> DecisionsFor(string environment) =>
+        _timeline.Where(entry => entry.Environment == environment).Select(entry => (entry.At, entry.Decision)).ToList();
 
     public static async Task<RunningAutoscaler> StartAsync(string configPath, ITestOutputHelper output, string? stateDirectory = null)
     {
@@ -33,13 +42,20 @@ public sealed class RunningAutoscaler : IAsyncDisposable
         return running;
     }
 
-    /// <summary>Stops the loop; the replicas keep running, as after a real autoscaler stops.</summary>
+    /// <summary>Stops the loop; the replicas keep running.</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
-        if (_loop is not null)
+        await _loop;
+    }
+
+    /// <summary>Stops the loop, then stops (kills) every replica the driver lists.</summary>
+    public async Task StopWithReplicasAsync()
+    {
+        await StopAsync();
+        foreach (var replica in await Instance.Driver.ListAsync(CancellationToken.None))
         {
-            await _loop;
+            await Instance.Driver.RemoveAsync(replica, CancellationToken.None);
         }
     }
 

@@ -17,23 +17,8 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         await using var broker = await Infrastructure.OwnBroker.StartAsync();
         await using var environment = new TestEnvironment("restart", broker.Connection);
         using var workDirectory = new TemporaryDirectory();
-        var configPath = workDirectory.Write("autoscaler.yaml", $"""
-            broker:
-              amqp_uri: {broker.AmqpUri}
-              management_url: {broker.ManagementUrl}
-            redis:
-              key_prefix: "{environment.Connection.KeyPrefix}"
-            autoscaler:
-              driver: process
-              tick_interval: 250ms
-              heartbeat_timeout: 5s
-              grace_period: 10s
-            environments:
-              - name: {environment.Name}
-                command: ["dotnet", "{ReplicaProcess.WorkerAssemblyPath}"]
-                replicas: 1
-                concurrency: 2
-            """);
+        var configPath = workDirectory.Write("autoscaler.yaml",
+            TestConfig.ProcessDriver(environment, ["replicas: 1", "concurrency: 2"], broker));
         await using var autoscaler = await RunningAutoscaler.StartAsync(configPath, output, workDirectory.Path("replicas"));
         var client = await environment.ClientAsync();
 
@@ -63,10 +48,9 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         Assert.Equal(40, results.Count);
         Assert.All(results, result => Assert.True(result.Succeeded, result.Error?.Message));
         Assert.Equal(40, results.Select(result => result.ExecutionId).Distinct().Count());
-        await WaitFor.ConditionAsync(() => !autoscaler.Decisions.IsEmpty && autoscaler.Decisions.Last().Action != Core.Scaling.ScalingAction.Hold,
+        await WaitFor.ConditionAsync(() => autoscaler.Decisions.Count > 0 && autoscaler.Decisions[^1].Action != Core.Scaling.ScalingAction.Hold,
             TimeSpan.FromSeconds(30), "the autoscaler to decide again after the restart");
-        await autoscaler.StopAsync();
-        await AutoscalerEndToEndTests.StopAllAsync(autoscaler.Instance);
+        await autoscaler.StopWithReplicasAsync();
     }
 
     // While the client's connection recovers, a publish fails at once; a caller retries it.
