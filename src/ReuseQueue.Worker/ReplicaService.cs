@@ -37,8 +37,9 @@ public sealed class ReplicaService(
     private volatile bool _stopping;
     private int _reopening;
 
-    // Opens the consuming channel and registers the consumer. Results are published on a channel
-    // of their own, so a task still running when its consuming channel was closed can deliver its result.
+    // Opens the consuming channel and registers the consumer. Results go out on that channel while
+    // it is open and on a channel of their own after the broker closed it, so a task still running
+    // then can deliver its result.
     private async Task OpenConsumerAsync(CancellationToken cancellationToken)
     {
         var channel = await _connection!.CreateChannelAsync(
@@ -139,6 +140,7 @@ public sealed class ReplicaService(
         var database = _redis.GetDatabase();
         _heartbeat = new HeartbeatWriter(database, options, stats, timeProvider, logger);
         await _heartbeat.BeatAsync().ConfigureAwait(false);
+        stats.BecameIdle += _heartbeat.BeatNow;
         _heartbeatLoop = _heartbeat.RunAsync(_heartbeatCancellation.Token);
 
         _executor = new TaskExecutor(registry, options, () => _client, timeProvider, logger);

@@ -19,6 +19,9 @@ public sealed class ReplicaStats
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>Raised when the last running task finishes.</summary>
+    public event Action? BecameIdle;
+
     /// <summary>Tasks running now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -58,6 +61,7 @@ public sealed class ReplicaStats
             if (--_inFlight == 0)
             {
                 _idle.TrySetResult();
+                BecameIdle?.Invoke();
             }
         }
     }
