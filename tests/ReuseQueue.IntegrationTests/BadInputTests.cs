@@ -32,9 +32,9 @@ public sealed class BadInputTests
     {
         await using var environment = new TestEnvironment("bad");
         var replica = await environment.StartReplicaAsync("r1", concurrency: 1);
-        await using var caller = await RawAmqpCaller.ConnectAsync(environment.Connection);
+        await using var caller = await ReplyCounter.ConnectAsync(environment.Connection);
 
-        var failure = await caller.CallAsync(environment.Name, Encoding.UTF8.GetBytes(body), contentType);
+        var failure = await caller.CallRawAsync(environment.Name, Encoding.UTF8.GetBytes(body), contentType);
 
         Assert.Equal(ExecutionStatus.Failed, failure.Status);
         Assert.Equal(expectedType, failure.Error!.Type);
@@ -101,10 +101,10 @@ public sealed class BadInputTests
         await using var environment = new TestEnvironment("payload");
         await environment.StartReplicaAsync("r1", concurrency: 1,
             extra: new Dictionary<string, string> { ["REUSEQ_MAX_PAYLOAD_BYTES"] = "1000" });
-        await using var caller = await RawAmqpCaller.ConnectAsync(environment.Connection);
+        await using var caller = await ReplyCounter.ConnectAsync(environment.Connection);
         var body = Encoding.UTF8.GetBytes($"{{\"task\":\"echo\",\"input\":{{\"value\":\"{new string('x', 2000)}\"}}}}");
 
-        var failure = await caller.CallAsync(environment.Name, body);
+        var failure = await caller.CallRawAsync(environment.Name, body);
 
         Assert.Equal(TaskErrorTypes.PayloadTooLarge, failure.Error!.Type);
         Assert.Contains($"{body.Length} bytes, above this environment's limit of 1000 bytes", failure.Error.Message);

@@ -81,6 +81,17 @@ public sealed class ReplyCounter : IAsyncDisposable
         await _channel.BasicPublishAsync(string.Empty, QueueNames.TaskQueue(environment), mandatory: false, properties, body);
     }
 
+    /// <summary>Publishes <paramref name="body"/> unchanged, the way a foreign or broken publisher would, and waits for its reply.</summary>
+    public async Task<TaskResult> CallRawAsync(
+        string environment, byte[] body, string? contentType = WireFormat.ContentType, TimeSpan? timeout = null)
+    {
+        var correlationId = Guid.NewGuid().ToString("N");
+        await PublishRawAsync(environment, correlationId, body, contentType);
+        await WaitFor.ConditionAsync(() => _results.ContainsKey(correlationId), timeout ?? TimeSpan.FromSeconds(30),
+            $"the reply to {correlationId}");
+        return _results[correlationId];
+    }
+
     public async Task WaitForAsync(int distinctReplies, TimeSpan timeout)
     {
         var giveUpAt = DateTime.UtcNow + timeout;
