@@ -3,7 +3,7 @@ using RabbitMQ.Client.Exceptions;
 
 namespace ReuseQueue.Client;
 
-/// <summary>Opens AMQP connections with automatic recovery, and errors that say what to check.</summary>
+/// <summary>Opens AMQP connections with automatic recovery, and errors that name what to check.</summary>
 public static class BrokerConnector
 {
     private const string GuestUser = "guest";

@@ -84,7 +84,7 @@ internal sealed class HeartbeatWriter(
         }
     }
 
-    /// <summary>Deletes the heartbeat so the autoscaler sees the replica gone at once.</summary>
+    /// <summary>Deletes the heartbeat so the autoscaler treats the replica as gone at once.</summary>
     public async Task RemoveAsync()
     {
         try

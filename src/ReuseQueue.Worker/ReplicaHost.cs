@@ -11,7 +11,7 @@ namespace ReuseQueue.Worker;
 /// </summary>
 public static class ReplicaHost
 {
-    /// <summary>Runs the replica until it is told to stop. Returns the process exit code.</summary>
+    /// <summary>Runs the replica until it receives SIGTERM or Ctrl+C. Returns the process exit code.</summary>
     public static async Task<int> RunAsync(TaskHandlerRegistry registry, string[] args)
     {
         ReplicaOptions options;

@@ -53,7 +53,7 @@ public sealed record ReplicaOptions
     public int MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
 
     /// <summary>
-    /// The longest a handler may run before it is cancelled and the task fails with
+    /// The maximum time a handler may run before it is cancelled and the task fails with
     /// <see cref="TaskErrorTypes.TaskTimedOut"/> (<c>REUSEQ_TASK_TIMEOUT_MS</c>; default none).
     /// </summary>
     public TimeSpan? TaskTimeout { get; init; }

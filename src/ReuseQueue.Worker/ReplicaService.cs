@@ -80,8 +80,8 @@ public sealed class ReplicaService(
         return Task.CompletedTask;
     }
 
-    // Both a broker's cancel of the consumer and a broker's close of the channel lead here, often one
-    // after the other; only the first one for the current channel opens a new one.
+    // A broker's cancel of the consumer and a broker's close of the channel both lead here, often one
+    // after the other. Only the first one for the current channel opens a new one.
     private void RequestReopen(IChannel closedChannel)
     {
         if (_stopping || !ReferenceEquals(closedChannel, _consumeChannel)

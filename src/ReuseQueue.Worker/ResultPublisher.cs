@@ -8,7 +8,7 @@ namespace ReuseQueue.Worker;
 /// <summary>
 /// Delivers what became of a task: the result to the caller's <c>reply_to</c> or to Redis, a retry back
 /// to the task queue, a failure to the error queue. Retries and error-queue copies go through a
-/// channel with publisher confirms, so the original is acknowledged only after the broker holds the copy.
+/// channel with publisher confirms, so the original is acknowledged only after the broker has stored the copy.
 /// </summary>
 internal sealed class ResultPublisher(
     IChannel replyChannel,
@@ -21,7 +21,7 @@ internal sealed class ResultPublisher(
     private readonly SemaphoreSlim _replyLock = new(1, 1);
 
     /// <summary>
-    /// The longest error reason put in a header, in characters. Headers must fit in one AMQP frame
+    /// The maximum length of an error reason put in a header, in characters. Headers must fit in one AMQP frame
     /// (128 KiB by default) and a larger one makes the broker close the connection.
     /// </summary>
     public const int MaxReasonHeaderLength = 4000;
@@ -62,7 +62,7 @@ internal sealed class ResultPublisher(
     }
 
     // A short Redis outage should not run a finished task again, so storing is retried with
-    // back-off (0.25 s doubling) until the caller's time limit; only then is the task requeued.
+    // back-off (0.25 s doubling) until the caller's time limit. Only then is the task requeued.
     private async Task StoreWithRetriesAsync(string executionId, byte[] body, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);

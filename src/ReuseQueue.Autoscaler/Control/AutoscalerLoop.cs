@@ -149,7 +149,7 @@ public sealed class AutoscalerLoop(
         {
             _heartbeatsWereReadable = false;
 
-            // Without Redis neither the lease nor the heartbeats can be read, and a missing answer
+            // Without Redis neither the lease nor the heartbeats can be read, and a failed read
             // is no evidence that replicas died, so the leader keeps what runs and waits.
             if (_redisReachable)
             {

@@ -28,7 +28,7 @@ public sealed class LeaderLease(IConnectionMultiplexer redis, string key, string
     public TimeSpan Duration { get; } = duration;
 
     /// <summary>
-    /// Renews the lease when this instance holds it, or takes it when nobody does. Returns whether
+    /// Renews the lease when this instance holds it, or takes it when no instance holds it. Returns whether
     /// this instance holds it now. Throws when Redis cannot be reached.
     /// </summary>
     public async Task<bool> TryAcquireAsync()

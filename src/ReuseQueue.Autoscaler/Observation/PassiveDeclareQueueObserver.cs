@@ -6,8 +6,8 @@ using ReuseQueue.Core.Scaling;
 namespace ReuseQueue.Autoscaler.Observation;
 
 /// <summary>
-/// Reads queue depth over AMQP with a passive declare per environment. It sees ready messages and
-/// consumers only: unacknowledged counts are not available this way, so it reports them as 0.
+/// Reads queue depth over AMQP with a passive declare per environment. It reads ready messages and
+/// consumers only. Unacknowledged counts are not available this way, so it reports them as 0.
 /// </summary>
 public sealed class PassiveDeclareQueueObserver(IConnection connection) : IQueueObserver
 {

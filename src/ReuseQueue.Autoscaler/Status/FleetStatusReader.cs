@@ -9,7 +9,7 @@ using StackExchange.Redis;
 namespace ReuseQueue.Autoscaler.Status;
 
 /// <summary>
-/// Reads the state of every configured environment the way the autoscaler sees it: queue depth,
+/// Reads the state of every configured environment as the autoscaler observes it: queue depth,
 /// the driver's replicas joined with their heartbeats, and the last decision with its reason.
 /// </summary>
 public sealed class FleetStatusReader(
