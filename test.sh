@@ -14,6 +14,9 @@ RESULTS_DIR="$REPO_ROOT/.run/test-results"
 echo "==> services"
 infra/services.sh up all
 
+# openssl makes the certificates of the TLS tests.
+command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+
 echo "==> container images"
 infra/build-images.sh
 

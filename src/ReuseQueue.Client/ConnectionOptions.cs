@@ -8,7 +8,8 @@ namespace ReuseQueue.Client;
 /// <remarks>
 /// <see cref="FromEnvironment()"/> reads <c>REUSEQ_AMQP_URI</c>, <c>REUSEQ_AMQP_USER</c>,
 /// <c>REUSEQ_AMQP_PASSWORD</c> (or a file named by <c>REUSEQ_AMQP_PASSWORD_FILE</c>), <c>REUSEQ_REDIS</c>,
-/// <c>REUSEQ_REDIS_PASSWORD</c> (or <c>REUSEQ_REDIS_PASSWORD_FILE</c>) and <c>REUSEQ_KEY_PREFIX</c>.
+/// <c>REUSEQ_REDIS_PASSWORD</c> (or <c>REUSEQ_REDIS_PASSWORD_FILE</c>), <c>REUSEQ_REDIS_CA_FILE</c> and
+/// <c>REUSEQ_KEY_PREFIX</c>.
 /// </remarks>
 public sealed record ConnectionOptions
 {
@@ -33,6 +34,12 @@ public sealed record ConnectionOptions
     /// <summary>The Redis password (AUTH); null sends none.</summary>
     public string? RedisPassword { get; init; }
 
+    /// <summary>
+    /// A PEM file with the certificate authority that signed the Redis server's TLS certificate
+    /// (<c>REUSEQ_REDIS_CA_FILE</c>), for servers whose certificate the system does not trust; it turns TLS on.
+    /// </summary>
+    public string? RedisCaFile { get; init; }
+
     /// <summary>The prefix of every Redis key, default <c>reuseq:</c>.</summary>
     public string KeyPrefix { get; init; } = RedisKeys.DefaultPrefix;
 
@@ -53,6 +60,7 @@ public sealed record ConnectionOptions
             AmqpPassword = SecretReader.Read(read, "REUSEQ_AMQP_PASSWORD"),
             Redis = NullIfEmpty(read("REUSEQ_REDIS")) ?? DefaultRedis,
             RedisPassword = SecretReader.Read(read, "REUSEQ_REDIS_PASSWORD"),
+            RedisCaFile = NullIfEmpty(read("REUSEQ_REDIS_CA_FILE")),
             KeyPrefix = NullIfEmpty(read("REUSEQ_KEY_PREFIX")) ?? RedisKeys.DefaultPrefix,
         };
     }
@@ -79,6 +87,11 @@ public sealed record ConnectionOptions
         if (RedisPassword is not null)
         {
             variables["REUSEQ_REDIS_PASSWORD"] = RedisPassword;
+        }
+
+        if (RedisCaFile is not null)
+        {
+            variables["REUSEQ_REDIS_CA_FILE"] = RedisCaFile;
         }
 
         return variables;

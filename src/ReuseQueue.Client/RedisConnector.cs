@@ -36,6 +36,19 @@ public static class RedisConnector
             configuration.Password = options.RedisPassword;
         }
 
+        if (options.RedisCaFile is not null)
+        {
+            if (!File.Exists(options.RedisCaFile))
+            {
+                throw new ArgumentException(
+                    $"REUSEQ_REDIS_CA_FILE names '{options.RedisCaFile}', which does not exist; point it at the PEM file " +
+                    "of the certificate authority that signed the Redis server's certificate.");
+            }
+
+            configuration.Ssl = true;
+            configuration.TrustIssuer(options.RedisCaFile);
+        }
+
         return configuration;
     }
 

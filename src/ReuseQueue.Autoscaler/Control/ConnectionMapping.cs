@@ -14,5 +14,8 @@ public static class ConnectionMapping
         Redis = config.Redis.Configuration,
         RedisPassword = config.Redis.Password,
         KeyPrefix = config.Redis.KeyPrefix,
+
+        // A file path, not a secret, but like the passwords it comes from the environment, not the file.
+        RedisCaFile = Environment.GetEnvironmentVariable("REUSEQ_REDIS_CA_FILE") is { Length: > 0 } caFile ? caFile : null,
     };
 }

@@ -29,7 +29,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     /// <summary>Starts redis-server and waits until it responds on its port.</summary>
     /// <param name="password">When set, the server requires AUTH with it (<c>--requirepass</c>).</param>
-    public static async Task<RedisServerProcess> StartAsync(string? password = null)
+    /// <param name="tls">When set, the server accepts TLS connections only, with this certificate.</param>
+    public static async Task<RedisServerProcess> StartAsync(string? password = null, TestCertificates? tls = null)
     {
         var port = FreeLoopbackPort();
         var startInfo = new ProcessStartInfo("redis-server")
@@ -38,7 +39,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] listener = tls is null
+            ? ["--port", port.ToString()]
+            : ["--port", "0", "--tls-port", port.ToString(), "--tls-cert-file", tls.ServerCertificateFile,
+               "--tls-key-file", tls.ServerKeyFile, "--tls-ca-cert-file", tls.CaFile, "--tls-auth-clients", "no"];
+        foreach (var argument in listener.Concat(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -56,7 +61,17 @@ public sealed class RedisServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(10));
+        if (tls is null)
+        {
+            await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(10));
+        }
+        else
+        {
+            // A plain PING gets no reply from a TLS listener, so readiness comes from the server's log.
+            await WaitFor.ConditionAsync(() => server.Output.Contains("Ready to accept connections"),
+                TimeSpan.FromSeconds(10), $"redis-server with TLS on port {port}");
+        }
+
         return server;
     }
 
