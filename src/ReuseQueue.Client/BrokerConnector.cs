@@ -38,6 +38,10 @@ public static class BrokerConnector
         if (options.AmqpUri.Scheme == "amqps")
         {
             factory.Ssl = new SslOption { Enabled = true, ServerName = options.AmqpUri.Host };
+            if (options.AmqpCaFile is not null)
+            {
+                factory.Ssl.CertificateValidationCallback = PrivateAuthority.Validator(options.AmqpCaFile, "REUSEQ_AMQP_CA_FILE");
+            }
         }
 
         return factory;
@@ -61,9 +65,11 @@ public static class BrokerConnector
         }
         catch (BrokerUnreachableException exception)
         {
+            var innermost = exception.GetBaseException();
             var reason = exception.InnerException is AuthenticationFailureException
                 ? "the broker rejected the user name or password (set REUSEQ_AMQP_USER and REUSEQ_AMQP_PASSWORD)"
-                : "nothing answered there (start it with `infra/services.sh up`, or set REUSEQ_AMQP_URI)";
+                : $"the connection failed ({innermost.Message}); check that a broker runs there (`infra/services.sh up` " +
+                  "starts one), that REUSEQ_AMQP_URI names it, and for amqps:// that REUSEQ_AMQP_CA_FILE names its certificate authority";
             throw new BrokerConnectionException(
                 $"Could not connect to RabbitMQ at {options.RedactedAmqpUri}: {reason}.", exception);
         }

@@ -7,7 +7,7 @@ namespace ReuseQueue.Client;
 /// </summary>
 /// <remarks>
 /// <see cref="FromEnvironment()"/> reads <c>REUSEQ_AMQP_URI</c>, <c>REUSEQ_AMQP_USER</c>,
-/// <c>REUSEQ_AMQP_PASSWORD</c> (or a file named by <c>REUSEQ_AMQP_PASSWORD_FILE</c>), <c>REUSEQ_REDIS</c>,
+/// <c>REUSEQ_AMQP_PASSWORD</c> (or a file named by <c>REUSEQ_AMQP_PASSWORD_FILE</c>), <c>REUSEQ_AMQP_CA_FILE</c>, <c>REUSEQ_REDIS</c>,
 /// <c>REUSEQ_REDIS_PASSWORD</c> (or <c>REUSEQ_REDIS_PASSWORD_FILE</c>), <c>REUSEQ_REDIS_CA_FILE</c> and
 /// <c>REUSEQ_KEY_PREFIX</c>.
 /// </remarks>
@@ -27,6 +27,12 @@ public sealed record ConnectionOptions
 
     /// <summary>The broker password; null takes the password in <see cref="AmqpUri"/>, else <c>guest</c>.</summary>
     public string? AmqpPassword { get; init; }
+
+    /// <summary>
+    /// A PEM file with the certificate authority that signed the broker's TLS certificate
+    /// (<c>REUSEQ_AMQP_CA_FILE</c>), for an <c>amqps://</c> broker whose certificate the system does not trust.
+    /// </summary>
+    public string? AmqpCaFile { get; init; }
 
     /// <summary>The Redis configuration string, for example <c>127.0.0.1:6379</c> or <c>host:6380,ssl=true</c>.</summary>
     public string Redis { get; init; } = DefaultRedis;
@@ -58,6 +64,7 @@ public sealed record ConnectionOptions
             AmqpUri = string.IsNullOrWhiteSpace(uri) ? new Uri(DefaultAmqpUri) : ParseAmqpUri(uri),
             AmqpUser = NullIfEmpty(read("REUSEQ_AMQP_USER")),
             AmqpPassword = SecretReader.Read(read, "REUSEQ_AMQP_PASSWORD"),
+            AmqpCaFile = NullIfEmpty(read("REUSEQ_AMQP_CA_FILE")),
             Redis = NullIfEmpty(read("REUSEQ_REDIS")) ?? DefaultRedis,
             RedisPassword = SecretReader.Read(read, "REUSEQ_REDIS_PASSWORD"),
             RedisCaFile = NullIfEmpty(read("REUSEQ_REDIS_CA_FILE")),
@@ -92,6 +99,11 @@ public sealed record ConnectionOptions
         if (RedisCaFile is not null)
         {
             variables["REUSEQ_REDIS_CA_FILE"] = RedisCaFile;
+        }
+
+        if (AmqpCaFile is not null)
+        {
+            variables["REUSEQ_AMQP_CA_FILE"] = AmqpCaFile;
         }
 
         return variables;

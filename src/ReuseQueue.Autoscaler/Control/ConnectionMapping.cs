@@ -15,7 +15,11 @@ public static class ConnectionMapping
         RedisPassword = config.Redis.Password,
         KeyPrefix = config.Redis.KeyPrefix,
 
-        // A file path, not a secret, but like the passwords it comes from the environment, not the file.
-        RedisCaFile = Environment.GetEnvironmentVariable("REUSEQ_REDIS_CA_FILE") is { Length: > 0 } caFile ? caFile : null,
+        // File paths, not secrets, but like the passwords they come from the environment, not the file.
+        RedisCaFile = Variable("REUSEQ_REDIS_CA_FILE"),
+        AmqpCaFile = Variable("REUSEQ_AMQP_CA_FILE"),
     };
+
+    private static string? Variable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }

@@ -27,11 +27,15 @@ public sealed class OwnBroker : IAsyncDisposable
         TestcontainersSettings.ResourceReaperEnabled = false;
     }
 
-    private OwnBroker(IContainer container, int amqpPort)
+    private OwnBroker(IContainer container, int amqpPort, int? amqpsPort)
     {
         _container = container;
         AmqpPort = amqpPort;
+        AmqpsPort = amqpsPort;
     }
+
+    /// <summary>The TLS listener's port, when the broker was started with certificates.</summary>
+    public int? AmqpsPort { get; }
 
     public int AmqpPort { get; }
 
@@ -40,10 +44,20 @@ public sealed class OwnBroker : IAsyncDisposable
     public Uri ManagementUrl => new($"http://127.0.0.1:{AmqpPort + 10000}/");
 
     /// <summary>Starts a broker; <paramref name="erlangArguments"/> are extra settings such as <c>-rabbit consumer_timeout 3000</c>.</summary>
-    public static async Task<OwnBroker> StartAsync(string erlangArguments = "")
+    /// <param name="tls">When set, the broker also listens for TLS on <see cref="AmqpsPort"/> with this certificate.</param>
+    public static async Task<OwnBroker> StartAsync(string erlangArguments = "", TestCertificates? tls = null)
     {
         var (amqpPort, epmdPort) = FindFreePorts();
-        var container = new ContainerBuilder()
+        int? amqpsPort = null;
+        if (tls is not null)
+        {
+            amqpsPort = FindFreePort(5000, 5699);
+            erlangArguments += $" -rabbit ssl_listeners [{{\"127.0.0.1\",{amqpsPort}}}] -rabbit ssl_options " +
+                $"[{{cacertfile,\"/certs/{Path.GetFileName(tls.CaFile)}\"}},{{certfile,\"/certs/{Path.GetFileName(tls.ServerCertificateFile)}\"}}," +
+                $"{{keyfile,\"/certs/{Path.GetFileName(tls.ServerKeyFile)}\"}},{{verify,verify_none}},{{fail_if_no_peer_cert,false}}]";
+        }
+
+        var builder = new ContainerBuilder()
             .WithImage(Image)
             .WithImagePullPolicy(PullPolicy.Never)
             .WithName($"reuseq-test-broker-{amqpPort}")
@@ -51,10 +65,15 @@ public sealed class OwnBroker : IAsyncDisposable
             .WithEnvironment("RABBITMQ_NODE_PORT", amqpPort.ToString())
             .WithEnvironment("ERL_EPMD_PORT", epmdPort.ToString())
             .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", erlangArguments)
-            .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("Server startup complete"))
-            .Build();
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("Server startup complete"));
+        if (tls is not null)
+        {
+            builder = builder.WithBindMount(Path.GetDirectoryName(tls.CaFile)!, "/certs", AccessMode.ReadOnly);
+        }
+
+        var container = builder.Build();
         await container.StartAsync();
-        return new OwnBroker(container, amqpPort);
+        return new OwnBroker(container, amqpPort, amqpsPort);
     }
 
     /// <summary>Connection options that point at this broker and at the shared Redis.</summary>
@@ -82,6 +101,20 @@ public sealed class OwnBroker : IAsyncDisposable
         }
 
         throw new InvalidOperationException("No free ports for a test broker between 5700 and 9999.");
+    }
+
+    private static int FindFreePort(int from, int to)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(from, to);
+            if (IsFree(port))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No free port for a test broker between {from} and {to}.");
     }
 
     private static bool IsFree(int port)

@@ -16,6 +16,14 @@ public sealed record TestCertificates(string CaFile, string ServerCertificateFil
         await OpenSslAsync("x509", "-req", "-in", folder.Path("server.csr"), "-CA", certificates.CaFile,
             "-CAkey", folder.Path("ca.key"), "-CAcreateserial", "-out", certificates.ServerCertificateFile,
             "-days", "1", "-extfile", extensions);
+        // The broker in its container runs as another user; these throwaway files are for one test only.
+        if (OperatingSystem.IsLinux())
+        {
+            const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            File.SetUnixFileMode(certificates.ServerKeyFile, readable);
+            File.SetUnixFileMode(Path.GetDirectoryName(certificates.CaFile)!,
+                readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
         return certificates;
     }
 
