@@ -323,18 +323,23 @@ build_base() {
 # Worker image
 # ---------------------------------------------------------------------------
 
-# Prints the source files that the worker publish is built from: any C# source or
-# project file under src/ and workers/, and the shared build settings.
-worker_input_files() {
-    find "$REPO_ROOT/src" "$REPO_ROOT/workers" \
-        \( -name bin -o -name obj \) -prune -o \
-        -type f \( -name '*.cs' -o -name '*.csproj' -o -name Dockerfile \) -print | LC_ALL=C sort
+# Prints the repository-wide build settings that every .NET publish depends on.
+shared_build_files() {
     local file
     for file in Directory.Build.props Directory.Packages.props global.json nuget.config NuGet.config; do
         if [[ -f $REPO_ROOT/$file ]]; then
             echo "$REPO_ROOT/$file"
         fi
     done
+}
+
+# Prints the source files that the worker publish is built from: any C# source or
+# project file under src/ and workers/, and the shared build settings.
+worker_input_files() {
+    find "$REPO_ROOT/src" "$REPO_ROOT/workers" \
+        \( -name bin -o -name obj \) -prune -o \
+        -type f \( -name '*.cs' -o -name '*.csproj' -o -name Dockerfile \) -print | LC_ALL=C sort
+    shared_build_files
 }
 
 build_worker() {
@@ -375,12 +380,7 @@ autoscaler_input_files() {
         -type f \( -name '*.cs' -o -name '*.csproj' \) -print | LC_ALL=C sort
     echo "$AUTOSCALER_DOCKERFILE"
     echo "$AUTOSCALER_CONFIG"
-    local file
-    for file in Directory.Build.props Directory.Packages.props global.json nuget.config NuGet.config; do
-        if [[ -f $REPO_ROOT/$file ]]; then
-            echo "$REPO_ROOT/$file"
-        fi
-    done
+    shared_build_files
 }
 
 build_autoscaler() {
