@@ -63,10 +63,10 @@ public sealed record ConnectionOptions
         {
             AmqpUri = string.IsNullOrWhiteSpace(uri) ? new Uri(DefaultAmqpUri) : ParseAmqpUri(uri),
             AmqpUser = NullIfEmpty(read("REUSEQ_AMQP_USER")),
-            AmqpPassword = SecretReader.Read(read, "REUSEQ_AMQP_PASSWORD"),
+            AmqpPassword = ReadSecret(read, "REUSEQ_AMQP_PASSWORD"),
             AmqpCaFile = NullIfEmpty(read("REUSEQ_AMQP_CA_FILE")),
             Redis = NullIfEmpty(read("REUSEQ_REDIS")) ?? DefaultRedis,
-            RedisPassword = SecretReader.Read(read, "REUSEQ_REDIS_PASSWORD"),
+            RedisPassword = ReadSecret(read, "REUSEQ_REDIS_PASSWORD"),
             RedisCaFile = NullIfEmpty(read("REUSEQ_REDIS_CA_FILE")),
             KeyPrefix = NullIfEmpty(read("REUSEQ_KEY_PREFIX")) ?? RedisKeys.DefaultPrefix,
         };
@@ -141,6 +141,17 @@ public sealed record ConnectionOptions
         }
 
         return uri;
+    }
+
+    private static string? ReadSecret(Func<string, string?> read, string variable)
+    {
+        var secret = SecretVariable.Read(read, variable, out var error);
+        if (error is not null)
+        {
+            throw new InvalidOperationException($"{variable}_FILE: {error}.");
+        }
+
+        return secret;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,3 +1,4 @@
+using ReuseQueue.Contracts;
 using ReuseQueue.Core.Policy;
 
 namespace ReuseQueue.Core.Configuration;
@@ -61,38 +62,10 @@ internal sealed class EnvironmentVariableOverrides(Func<string, string?> getVari
 
     private string? ReadSecret(string variable, string fileVariable)
     {
-        var value = Get(variable);
-        var path = Get(fileVariable);
-        if (value is not null && path is not null)
+        var secret = SecretVariable.Read(getVariable, variable, out var error);
+        if (error is not null)
         {
-            Report(fileVariable, $"set either {variable} or {fileVariable}, not both");
-            return null;
-        }
-
-        if (path is null)
-        {
-            return value;
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            // The message of these exceptions names the path and the cause, never the file's content.
-            Report(fileVariable, $"cannot read the secret file '{path}': {exception.Message}");
-            return null;
-        }
-
-        var secret = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2]
-            : text.EndsWith('\n') ? text[..^1]
-            : text;
-        if (secret.Length == 0)
-        {
-            Report(fileVariable, $"the secret file '{path}' is empty");
-            return null;
+            Report(fileVariable, error);
         }
 
         return secret;
