@@ -43,9 +43,9 @@ public sealed class AutoscalerEndToEndTests(ITestOutputHelper output)
         Assert.All(ids, id => Assert.Equal(1, counter.Replies.GetValueOrDefault(id)));
         Assert.All(ids, id => Assert.True(counter.Results[id].Succeeded, counter.Results[id].Error?.Message));
         var stepDowns = run.Decisions.Where(entry => entry.Decision.Action == ScalingAction.ScaleDown).ToList();
-        // One replica per scaledown TTL from 4: with a 3 s TTL the steps are due about 3, 6 and 9 s
-        // after the burst, and the 8 s idle TTL takes the pool to zero before the third is due
-        // unless replicas went idle early, during the burst's tail.
+        // The pool steps down one replica per scaledown TTL from 4, so with a 3 s TTL the steps are due
+        // about 3, 6 and 9 s after the burst. The 8 s idle TTL takes the pool to zero before the third
+        // step is due, unless replicas went idle early, during the burst's tail.
         var sizes = stepDowns.Select(entry => entry.Decision.LiveReplicas).ToList();
         Assert.InRange(sizes.Count, 2, 3);
         Assert.Equal(Enumerable.Range(0, sizes.Count).Select(step => 4 - step), sizes);

@@ -7,7 +7,7 @@ using ReuseQueue.IntegrationTests.Infrastructure;
 namespace ReuseQueue.IntegrationTests;
 
 /// <summary>
-/// Bad task messages get a failure that says what was wrong, land in the error queue with the reason,
+/// Bad task messages get a failure that names what was wrong, land in the error queue with the reason,
 /// and leave the replica serving the next good task.
 /// </summary>
 [Collection(ServicesCollection.Name)]

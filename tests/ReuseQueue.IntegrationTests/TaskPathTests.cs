@@ -94,8 +94,8 @@ public sealed class TaskPathTests(ITestOutputHelper output)
 
             // A replica acknowledges a task just after it sends the result, so that no result is lost.
             // A caller that publishes the instant the result arrives can beat that acknowledgement to
-            // the broker, which then sees the oldest replica's prefetch as full. A trickle leaves a
-            // moment between tasks; 20 ms is far longer than the acknowledgement takes on loopback.
+            // the broker, which then finds the oldest replica's prefetch full. A trickle leaves a moment
+            // between tasks. 20 ms is an estimate, far longer than an acknowledgement took on loopback here.
             await Task.Delay(20);
         }
 

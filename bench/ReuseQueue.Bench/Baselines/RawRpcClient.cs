@@ -46,7 +46,7 @@ public sealed class RawRpcClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Sends one request to <paramref name="queue"/> and waits for its reply; <paramref name="sleep"/> asks the server to wait 1 ms.</summary>
+    /// <summary>Sends one request to <paramref name="queue"/> and waits for its reply; <paramref name="sleep"/> makes the server wait 1 ms.</summary>
     public async Task CallAsync(string queue, bool sleep)
     {
         var correlationId = Interlocked.Increment(ref _nextId).ToString();

@@ -7,7 +7,7 @@ namespace ReuseQueue.Bench.Baselines;
 
 /// <summary>
 /// The server side of the raw AMQP RPC baseline, run as a process of its own (<c>ReuseQueue.Bench raw-server QUEUE
-/// CONCURRENCY</c>) so that it stands where a replica stands. It consumes a durable queue with prefetch and dispatch
+/// CONCURRENCY</c>) so that it runs where a replica runs. It consumes a durable queue with prefetch and dispatch
 /// concurrency both equal to CONCURRENCY, replies to each message's reply_to with its correlation id, and then
 /// acknowledges it. A message of type <c>sleep</c> waits 1 ms first. It prints <c>ready</c> once it consumes and
 /// exits when its standard input closes.

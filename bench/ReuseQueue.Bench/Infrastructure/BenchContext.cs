@@ -58,7 +58,7 @@ public sealed class BenchContext : IAsyncDisposable
         }
     }
 
-    /// <summary>The nearest folder above the binaries that holds ReuseQueue.sln.</summary>
+    /// <summary>The nearest folder above the binaries that contains ReuseQueue.sln.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static async Task<BenchContext> CreateAsync(BenchOptions options)

@@ -387,14 +387,14 @@ public sealed class AutoscalerScenario(BenchContext context, BenchReport report)
             """;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string description)
     {
         var giveUpAt = DateTime.UtcNow + timeout;
         while (!condition())
         {
             if (DateTime.UtcNow > giveUpAt)
             {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {description}.");
             }
 
             await Task.Delay(50);

@@ -96,7 +96,7 @@ public sealed class ColdStartScenario(BenchContext context, BenchReport report)
         });
     }
 
-    /// <summary>Returns why no container can be started, or null when a Docker engine answers and has the image.</summary>
+    /// <summary>Returns why no container can be started, or null when a Docker engine responds and has the image.</summary>
     public static async Task<string?> DockerProblemAsync()
     {
         try

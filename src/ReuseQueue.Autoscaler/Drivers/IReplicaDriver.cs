@@ -11,7 +11,7 @@ public interface IReplicaDriver
     string Kind { get; }
 
     /// <summary>Starts one replica and returns it once its process or container runs.</summary>
-    /// <exception cref="ReplicaStartException">The replica could not be started; the message says why and what to do.</exception>
+    /// <exception cref="ReplicaStartException">The replica could not be started; the message gives the cause and the fix.</exception>
     Task<ManagedReplica> StartAsync(ReplicaLaunch launch, CancellationToken cancellationToken);
 
     /// <summary>
@@ -26,6 +26,6 @@ public interface IReplicaDriver
     /// </summary>
     Task<int?> StopAsync(ManagedReplica replica, TimeSpan gracePeriod, CancellationToken cancellationToken);
 
-    /// <summary>Kills a replica if it still runs and forgets it, for a replica found dead or exited.</summary>
+    /// <summary>Kills a replica if it still runs and deletes the driver's record of it, for a replica found dead or exited.</summary>
     Task RemoveAsync(ManagedReplica replica, CancellationToken cancellationToken);
 }
