@@ -378,7 +378,7 @@ public sealed class ProcessReplicaDriverTests : IAsyncLifetime
         var environment = new TaskEnvironment
         {
             Name = EnvironmentName,
-            Command = ["/bin/sh", "-c", "echo \"$GREETING $REUSEQ_REPLICA_ID\"; echo \"$OVERRIDDEN\" >&2"],
+            Command = ["/bin/sh", "-c", "echo \"$GREETING $REUSEQ_REPLICA_ID\"; echo \"$OVERRIDDEN\" >&2; sleep 0.3"],
             EnvironmentVariables = new Dictionary<string, string> { ["GREETING"] = "hello", ["OVERRIDDEN"] = "environment" },
         };
         var variables = new Dictionary<string, string> { ["REUSEQ_REPLICA_ID"] = "r1", ["OVERRIDDEN"] = "launch" };
